@@ -1,0 +1,143 @@
+//! The backend: progenitor emits the types and one method per operation; this module
+//! configures it, runs it, and reads back the signatures of the methods it emitted.
+
+use std::panic::{AssertUnwindSafe, catch_unwind};
+
+use proc_macro2::TokenStream;
+use progenitor::{GenerationSettings, Generator, HooksMode, InterfaceStyle, TagStyle, TypeImpl};
+use quote::quote;
+use typify::{Type, TypeSpace};
+
+use crate::error::Problem;
+use crate::ir::Api;
+use crate::lower::ERROR_CODE_SCHEMA;
+
+/// The type generated for `format: date-time`: it keeps the offset the API sends
+/// (`-05:00`), where the backend's default would turn every time into UTC.
+pub const DATE_TIME_TYPE: &str = "::chrono::DateTime<::chrono::FixedOffset>";
+
+/// The backend's output and the type space it was made from.
+pub struct Backend {
+    generator: Generator,
+    /// The module holding the types and the inner client.
+    pub tokens: TokenStream,
+    /// The signature of each operation method, in document order.
+    pub methods: Vec<syn::Signature>,
+}
+
+impl Backend {
+    /// The types the backend generated.
+    pub fn type_space(&self) -> &TypeSpace {
+        self.generator.get_type_space()
+    }
+
+    /// The generated type for the component schema `schema`, if there is one.
+    pub fn component_type(&self, schema: &str) -> Option<Type<'_>> {
+        let name = crate::names::type_name(schema);
+        self.type_space()
+            .iter_types()
+            .find(|typ| typ.name() == name)
+    }
+
+    /// The signature of the method emitted for an operation.
+    pub fn method(&self, name: &str) -> Option<&syn::Signature> {
+        self.methods
+            .iter()
+            .find(|signature| signature.ident == name)
+    }
+}
+
+/// Runs the backend on the lowered document.
+pub fn run(api: &Api) -> Result<Backend, Vec<Problem>> {
+    let mut settings = GenerationSettings::new();
+    settings
+        .with_interface(InterfaceStyle::Positional)
+        .with_tag(TagStyle::Merged)
+        // Our client implements the hooks (authentication, headers), so a missing
+        // implementation must be a compile error rather than a silent default.
+        .with_hooks(HooksMode::Expected)
+        .with_inner_type(quote! { crate::client::Shared })
+        .with_derive("PartialEq");
+    if api.uses_date_time {
+        let date_time = schemars::schema::SchemaObject {
+            instance_type: Some(schemars::schema::InstanceType::String.into()),
+            format: Some("date-time".to_owned()),
+            ..Default::default()
+        };
+        settings.with_conversion(
+            date_time,
+            DATE_TIME_TYPE,
+            [TypeImpl::Display, TypeImpl::FromStr].into_iter(),
+        );
+    }
+    if api
+        .error
+        .as_ref()
+        .is_some_and(|error| error.code_property.is_some())
+    {
+        settings.with_replacement(
+            ERROR_CODE_SCHEMA,
+            "crate::ErrorCode",
+            [TypeImpl::Display, TypeImpl::FromStr].into_iter(),
+        );
+    }
+
+    let mut generator = Generator::new(&settings);
+    // The backend panics on some constructs it does not support; that must reach the
+    // user as an error, not as a crash of the generator.
+    let previous_hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(|_| {}));
+    let outcome = catch_unwind(AssertUnwindSafe(|| generator.generate_tokens(&api.backend)));
+    std::panic::set_hook(previous_hook);
+    let tokens = match outcome {
+        Ok(Ok(tokens)) => tokens,
+        Ok(Err(error)) => {
+            return Err(vec![Problem::unsupported(
+                "#",
+                format!("the backend refused the spec: {error}"),
+            )]);
+        }
+        Err(panic) => {
+            let reason = panic
+                .downcast_ref::<String>()
+                .map(String::as_str)
+                .or_else(|| panic.downcast_ref::<&str>().copied())
+                .unwrap_or("no reason given");
+            return Err(vec![Problem::unsupported(
+                "#",
+                format!("a construct the backend cannot handle ({reason})"),
+            )]);
+        }
+    };
+
+    let file: syn::File = syn::parse2(tokens.clone()).map_err(|error| {
+        vec![Problem::new(
+            "#",
+            format!("the backend emitted code that does not parse: {error}"),
+        )]
+    })?;
+    let methods = file
+        .items
+        .iter()
+        .filter_map(|item| match item {
+            syn::Item::Impl(block) if block.trait_.is_none() && is_client(&block.self_ty) => {
+                Some(block)
+            }
+            _ => None,
+        })
+        .flat_map(|block| &block.items)
+        .filter_map(|item| match item {
+            syn::ImplItem::Fn(method) => Some(method.sig.clone()),
+            _ => None,
+        })
+        .collect();
+    Ok(Backend {
+        generator,
+        tokens,
+        methods,
+    })
+}
+
+fn is_client(typ: &syn::Type) -> bool {
+    matches!(typ, syn::Type::Path(path) if path.path.is_ident("Client"))
+}

@@ -1,0 +1,201 @@
+//! Emit stage: turns the intermediate representation into the generated crate's files,
+//! as token streams for Rust sources and text for the manifest.
+//!
+//! The backend (progenitor) emits the types and an inner client; everything it lacks is
+//! emitted here: the public client and its settings, authentication, the error types,
+//! validation of rules the types cannot express, and the request examples as code.
+
+mod backend;
+mod client;
+mod errors;
+mod examples;
+mod validation;
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use crate::Options;
+use crate::error::Problem;
+use crate::ir::Api;
+
+pub use backend::DATE_TIME_TYPE;
+
+/// One emitted file, before formatting.
+pub enum Emitted {
+    /// A Rust source file and the inner attributes that must open it.
+    Rust {
+        /// Path inside the crate, such as `src/lib.rs`.
+        path: &'static str,
+        /// The file's items.
+        tokens: TokenStream,
+    },
+    /// A text file, complete but for the header.
+    Text {
+        /// Path inside the crate.
+        path: &'static str,
+        /// The contents.
+        text: String,
+    },
+}
+
+/// Emits every file of the generated crate.
+pub fn emit(api: &Api, options: &Options) -> Result<Vec<Emitted>, Vec<Problem>> {
+    let backend = backend::run(api)?;
+    let crate_ident = format_ident!("{}", options.crate_name.replace('-', "_"));
+
+    let mut problems = Vec::new();
+    let mut take = |result: Result<TokenStream, Vec<Problem>>| {
+        result.unwrap_or_else(|found| {
+            problems.extend(found);
+            TokenStream::new()
+        })
+    };
+    let (validation, validated) = match validation::emit(api, &backend) {
+        Ok((tokens, validated)) => (tokens, validated),
+        Err(found) => (take(Err(found)), Default::default()),
+    };
+    let errors = take(errors::emit(api));
+    let client = take(client::emit(api, &backend, &validated, &crate_ident));
+    let examples = take(examples::emit(api, &backend));
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+
+    let backend_tokens = &backend.tokens;
+    let backend_file = quote! {
+        #![allow(dead_code, reason = "the backend emits constructors and re-exports the client does not use")]
+        #![allow(clippy::all, reason = "the backend's code follows its own style")]
+        #backend_tokens
+    };
+    let module = |path, doc: &str, tokens: TokenStream| Emitted::Rust {
+        path,
+        tokens: quote! {
+            #![doc = #doc]
+            #tokens
+        },
+    };
+    Ok(vec![
+        Emitted::Text {
+            path: "Cargo.toml",
+            text: manifest(api, options, &backend),
+        },
+        Emitted::Rust {
+            path: "src/lib.rs",
+            tokens: lib(api, &crate_ident),
+        },
+        module(
+            "src/backend.rs",
+            " The types and the inner client, emitted by the backend.",
+            backend_file,
+        ),
+        module(
+            "src/client.rs",
+            " The client: settings, authentication and one method per operation.",
+            client,
+        ),
+        module("src/error.rs", " The errors of a call.", errors),
+        module(
+            "src/examples.rs",
+            " The request examples of the API docs, built with the typed API.",
+            examples,
+        ),
+        module(
+            "src/validation.rs",
+            " Rules of the spec checked before a request is sent.",
+            validation,
+        ),
+    ])
+}
+
+fn lib(api: &Api, crate_ident: &syn::Ident) -> TokenStream {
+    let mut doc = format!("A client of the {}.", api.title);
+    if let Some(description) = &api.description {
+        doc.push_str("\n\n");
+        doc.push_str(description.trim());
+    }
+    let usage = api.request_examples.first().zip(api.auth.as_ref()).map(|(example, auth)| {
+        let builder = examples::function_name(example);
+        let method = &example.method_name;
+        format!(
+            "\n\n```no_run\n# async fn run() -> Result<(), {crate_ident}::Error> {{\n\
+             // Or Client::from_env(), which reads {env}.\n\
+             let client = {crate_ident}::Client::builder()\n    .token(\"my-token\")\n    .base_url(\"http://127.0.0.1:8080\")\n    .build()?;\n\
+             let response = client.{method}(&{crate_ident}::examples::{builder}()).await?;\n\
+             println!(\"{{}} {{:?}}\", response.status(), response.into_inner());\n\
+             # Ok(())\n# }}\n```",
+            env = auth.env_var,
+        )
+    });
+    doc.push_str(&usage.unwrap_or_default());
+    let error_code = api
+        .error
+        .as_ref()
+        .filter(|error| error.code_property.is_some())
+        .map(|_| quote! { pub use error::ErrorCode; });
+    let auth_constants = api
+        .auth
+        .as_ref()
+        .map(|_| quote! { pub use client::{TOKEN_ENV_VAR, TOKEN_HEADER}; });
+    quote! {
+        #![doc = #doc]
+        #![deny(missing_docs)]
+
+        mod backend;
+        mod client;
+        mod error;
+        pub mod examples;
+        mod validation;
+
+        pub use backend::types;
+        pub use client::{Client, ClientBuilder, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, USER_AGENT};
+        #auth_constants
+        pub use error::{Error, MAX_KEPT_BODY};
+        #error_code
+        pub use progenitor_client::ResponseValue;
+        pub use validation::{Validate, ValidationError};
+    }
+}
+
+fn manifest(api: &Api, options: &Options, backend: &backend::Backend) -> String {
+    let type_space = backend.type_space();
+    let mut dependencies = vec![
+        r#"progenitor-client = "0.15""#.to_owned(),
+        r#"reqwest = { version = "0.13", default-features = false, features = ["json", "query"] }"#
+            .to_owned(),
+        r#"serde = { version = "1", features = ["derive"] }"#.to_owned(),
+        r#"serde_json = "1""#.to_owned(),
+        r#"thiserror = "2""#.to_owned(),
+    ];
+    if api.uses_date_time || type_space.uses_chrono() {
+        dependencies.push(r#"chrono = { version = "0.4", default-features = false, features = ["std", "serde"] }"#.to_owned());
+    }
+    if type_space.uses_regress() {
+        dependencies.push(r#"regress = "0.10""#.to_owned());
+    }
+    if type_space.uses_uuid() {
+        dependencies.push(r#"uuid = { version = "1", features = ["serde"] }"#.to_owned());
+    }
+    dependencies.sort();
+    format!(
+        "[package]\n\
+         name = \"{name}\"\n\
+         version = \"{version}\"\n\
+         edition = \"2024\"\n\
+         rust-version = \"1.88\"\n\
+         description = \"A client of the {title}, generated from its OpenAPI spec\"\n\
+         license = \"MIT OR Apache-2.0\"\n\
+         publish = false\n\
+         \n\
+         [features]\n\
+         default = [\"rustls\"]\n\
+         # TLS for https servers; without it the client reaches plain http servers only.\n\
+         rustls = [\"reqwest/rustls\"]\n\
+         \n\
+         [dependencies]\n\
+         {dependencies}\n",
+        name = options.crate_name,
+        version = options.crate_version,
+        title = api.title,
+        dependencies = dependencies.join("\n"),
+    )
+}

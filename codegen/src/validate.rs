@@ -1,0 +1,401 @@
+//! Validate stage: checks a loaded document before anything is generated from it, and
+//! reports every problem at once, each with its JSON pointer.
+//!
+//! The checks here are the ones whose failure would otherwise surface later as wrong code
+//! or as a failure deep inside the backend: the OpenAPI version, `$ref`s that do not
+//! resolve or only point at each other, the shape of the document, operation ids, path
+//! parameters and security schemes.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use heck::ToSnakeCase;
+use openapiv3::{OpenAPI, Parameter, ReferenceOr, SecurityScheme};
+use serde_json::Value;
+
+use crate::error::{Pointer, Problem, Problems};
+
+/// Checks `document` and returns it as a typed OpenAPI document.
+pub fn validate(document: &Value) -> Result<OpenAPI, Vec<Problem>> {
+    let mut problems = Problems::default();
+
+    // A 3.1 document may parse as 3.0 and mean something else, so the version is checked
+    // before anything else is read.
+    match document.get("openapi").and_then(Value::as_str) {
+        Some(version) if version.starts_with("3.0.") => {}
+        Some(version) => problems.push(Problem::unsupported(
+            "#/openapi",
+            format!("OpenAPI {version}; only 3.0.x documents are read"),
+        )),
+        None => problems.push(Problem::new(
+            "#/openapi",
+            "expected the OpenAPI version string",
+        )),
+    }
+    check_refs(document, &Pointer::root(), document, &mut problems);
+    problems.finish(())?;
+
+    let spec = parse_typed(document)?;
+
+    let mut problems = Problems::default();
+    check_operations(&spec, &mut problems);
+    check_security(&spec, &mut problems);
+    problems.finish(spec)
+}
+
+/// Parses the document into the typed model, naming the node that does not fit.
+///
+/// The typed model flattens some maps, which hides the path of an error inside them; so
+/// when the whole document fails, the parts where that happens (path items, operations
+/// and components) are parsed one by one to find the node.
+fn parse_typed(document: &Value) -> Result<OpenAPI, Vec<Problem>> {
+    let whole = match parse_at::<OpenAPI>(document, &Pointer::root()) {
+        Ok(spec) => return Ok(spec),
+        Err(problem) => problem,
+    };
+    let mut problems = Vec::new();
+    for (path, item) in document
+        .get("paths")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+    {
+        let at = Pointer::root().join("paths").join(path);
+        let methods = [
+            "get", "put", "post", "delete", "options", "head", "patch", "trace",
+        ];
+        for (method, operation) in item.as_object().into_iter().flatten() {
+            if methods.contains(&method.as_str()) {
+                problems
+                    .extend(parse_at::<openapiv3::Operation>(operation, &at.join(method)).err());
+            }
+        }
+        if problems.is_empty() {
+            problems.extend(parse_at::<ReferenceOr<openapiv3::PathItem>>(item, &at).err());
+        }
+    }
+    let components = Pointer::root().join("components");
+    for (kind, entries) in document
+        .get("components")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+    {
+        for (name, node) in entries.as_object().into_iter().flatten() {
+            let at = components.join(kind).join(name);
+            let problem = match kind.as_str() {
+                "schemas" => parse_at::<ReferenceOr<openapiv3::Schema>>(node, &at).err(),
+                "responses" => parse_at::<ReferenceOr<openapiv3::Response>>(node, &at).err(),
+                "parameters" => parse_at::<ReferenceOr<Parameter>>(node, &at).err(),
+                "requestBodies" => parse_at::<ReferenceOr<openapiv3::RequestBody>>(node, &at).err(),
+                "securitySchemes" => parse_at::<ReferenceOr<SecurityScheme>>(node, &at).err(),
+                _ => None,
+            };
+            problems.extend(problem);
+        }
+    }
+    if problems.is_empty() {
+        problems.push(whole);
+    }
+    Err(problems)
+}
+
+fn parse_at<T: serde::de::DeserializeOwned>(node: &Value, at: &Pointer) -> Result<T, Problem> {
+    serde_path_to_error::deserialize(node).map_err(|error| {
+        let pointer = error
+            .path()
+            .iter()
+            .filter_map(|segment| match segment {
+                serde_path_to_error::Segment::Seq { index } => Some(index.to_string()),
+                serde_path_to_error::Segment::Map { key } => Some(key.clone()),
+                serde_path_to_error::Segment::Enum { variant } => Some(variant.clone()),
+                serde_path_to_error::Segment::Unknown => None,
+            })
+            .fold(at.clone(), |pointer, segment| pointer.join(segment));
+        Problem::new(
+            pointer,
+            format!("not a valid OpenAPI 3.0 node: {}", error.inner()),
+        )
+    })
+}
+
+/// Every `$ref` must be local, resolve, and not lead to a loop of references.
+fn check_refs(node: &Value, at: &Pointer, document: &Value, problems: &mut Problems) {
+    match node {
+        Value::Object(map) => {
+            if let Some(reference) = map.get("$ref") {
+                check_ref(reference, &at.join("$ref"), document, problems);
+            }
+            for (key, child) in map {
+                check_refs(child, &at.join(key), document, problems);
+            }
+        }
+        Value::Array(items) => {
+            for (index, child) in items.iter().enumerate() {
+                check_refs(child, &at.join(index), document, problems);
+            }
+        }
+        _ => {}
+    }
+}
+
+fn check_ref(reference: &Value, at: &Pointer, document: &Value, problems: &mut Problems) {
+    let Some(text) = reference.as_str() else {
+        problems.push(Problem::new(at.clone(), "expected `$ref` to be a string"));
+        return;
+    };
+    let Some(mut target) = Pointer::from_ref(text) else {
+        problems.push(Problem::unsupported(
+            at.clone(),
+            format!("`$ref` to `{text}`; only references inside the document are read"),
+        ));
+        return;
+    };
+
+    // A reference may point at another reference; the chain must end at a real node.
+    let mut seen = BTreeSet::new();
+    loop {
+        if !seen.insert(target.as_str().to_owned()) {
+            problems.push(Problem::new(
+                at.clone(),
+                format!("`$ref` `{text}` is a cycle of references"),
+            ));
+            return;
+        }
+        let Some(node) = target.resolve(document) else {
+            problems.push(Problem::new(
+                at.clone(),
+                format!("`$ref` `{text}` does not resolve: nothing at `{target}`"),
+            ));
+            return;
+        };
+        match node
+            .get("$ref")
+            .and_then(Value::as_str)
+            .and_then(Pointer::from_ref)
+        {
+            Some(next) => target = next,
+            None => return,
+        }
+    }
+}
+
+fn check_operations(spec: &OpenAPI, problems: &mut Problems) {
+    let mut ids: BTreeMap<String, Pointer> = BTreeMap::new();
+    let mut method_names: BTreeMap<String, (String, Pointer)> = BTreeMap::new();
+
+    for (path, item) in &spec.paths.paths {
+        let path_at = Pointer::root().join("paths").join(path);
+        let ReferenceOr::Item(item) = item else {
+            problems.push(Problem::unsupported(path_at, "a path item given by `$ref`"));
+            continue;
+        };
+        for (method, operation) in item.iter() {
+            let at = path_at.join(method);
+            match &operation.operation_id {
+                None => problems.push(Problem::new(at.clone(), "missing `operationId`")),
+                Some(id) => {
+                    if let Some(first) = ids.get(id) {
+                        problems.push(Problem::new(
+                            at.join("operationId"),
+                            format!("duplicate operationId `{id}`, first used at {first}"),
+                        ));
+                    } else {
+                        ids.insert(id.clone(), at.clone());
+                        let name = id.to_snake_case();
+                        if let Some((other, first)) = method_names.get(&name) {
+                            problems.push(Problem::new(
+                                at.join("operationId"),
+                                format!(
+                                    "operationId `{id}` becomes the method `{name}`, like `{other}` at {first}"
+                                ),
+                            ));
+                        } else {
+                            method_names.insert(name, (id.clone(), at.clone()));
+                        }
+                    }
+                }
+            }
+            let parameters = item.parameters.iter().chain(&operation.parameters);
+            check_path_parameters(spec, path, parameters, &at, problems);
+        }
+    }
+}
+
+/// The `{name}`s of a path template and its `in: path` parameters must be the same set.
+fn check_path_parameters<'a>(
+    spec: &OpenAPI,
+    path: &str,
+    parameters: impl Iterator<Item = &'a ReferenceOr<Parameter>>,
+    at: &Pointer,
+    problems: &mut Problems,
+) {
+    let in_template: BTreeSet<&str> = path
+        .split('{')
+        .skip(1)
+        .filter_map(|rest| rest.split_once('}').map(|(name, _)| name))
+        .collect();
+    let declared: BTreeSet<String> = parameters
+        .filter_map(|parameter| resolve_parameter(spec, parameter))
+        .filter_map(|parameter| match parameter {
+            Parameter::Path { parameter_data, .. } => Some(parameter_data.name.clone()),
+            _ => None,
+        })
+        .collect();
+    for name in &in_template {
+        if !declared.contains(*name) {
+            problems.push(Problem::new(
+                at.clone(),
+                format!("path parameter `{name}` of `{path}` is not declared with `in: path`"),
+            ));
+        }
+    }
+    for name in &declared {
+        if !in_template.contains(name.as_str()) {
+            problems.push(Problem::new(
+                at.clone(),
+                format!(
+                    "parameter `{name}` is declared `in: path` but `{path}` has no `{{{name}}}`"
+                ),
+            ));
+        }
+    }
+}
+
+fn resolve_parameter<'a>(
+    spec: &'a OpenAPI,
+    parameter: &'a ReferenceOr<Parameter>,
+) -> Option<&'a Parameter> {
+    match parameter {
+        ReferenceOr::Item(parameter) => Some(parameter),
+        ReferenceOr::Reference { reference } => {
+            let name = reference.strip_prefix("#/components/parameters/")?;
+            match spec.components.as_ref()?.parameters.get(name)? {
+                ReferenceOr::Item(parameter) => Some(parameter),
+                ReferenceOr::Reference { .. } => None,
+            }
+        }
+    }
+}
+
+/// Only API keys sent in a header are supported; any other scheme that an operation uses
+/// would leave the client unable to authenticate.
+fn check_security(spec: &OpenAPI, problems: &mut Problems) {
+    let Some(components) = &spec.components else {
+        return;
+    };
+    for (name, scheme) in &components.security_schemes {
+        let at = Pointer::root()
+            .join("components")
+            .join("securitySchemes")
+            .join(name);
+        match scheme {
+            ReferenceOr::Item(SecurityScheme::APIKey {
+                location: openapiv3::APIKeyLocation::Header,
+                ..
+            }) => {}
+            ReferenceOr::Item(SecurityScheme::APIKey { .. }) => {
+                problems.push(Problem::unsupported(at, "an API key outside a header"));
+            }
+            ReferenceOr::Item(_) => {
+                problems.push(Problem::unsupported(
+                    at,
+                    "security schemes other than an API key header",
+                ));
+            }
+            ReferenceOr::Reference { .. } => {
+                problems.push(Problem::unsupported(
+                    at,
+                    "a security scheme given by `$ref`",
+                ));
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn problems_of(yaml: &str) -> Vec<String> {
+        let document: Value = serde_yaml::from_str(yaml).unwrap();
+        match validate(&document) {
+            Ok(_) => Vec::new(),
+            Err(problems) => problems.iter().map(ToString::to_string).collect(),
+        }
+    }
+
+    const HEAD: &str = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\n";
+
+    #[test]
+    fn a_minimal_document_passes() {
+        assert_eq!(
+            problems_of(&format!("{HEAD}paths: {{}}\n")),
+            Vec::<String>::new()
+        );
+    }
+
+    #[test]
+    fn openapi_3_1_is_refused() {
+        let problems = problems_of("openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths: {}\n");
+        assert_eq!(
+            problems,
+            ["#/openapi: not supported: OpenAPI 3.1.0; only 3.0.x documents are read"]
+        );
+    }
+
+    #[test]
+    fn dangling_and_cyclic_refs_are_named() {
+        let problems = problems_of(&format!(
+            "{HEAD}paths: {{}}\ncomponents:\n  schemas:\n    A: {{$ref: '#/components/schemas/B'}}\n    B: {{$ref: '#/components/schemas/A'}}\n    C: {{$ref: '#/components/schemas/Gone'}}\n"
+        ));
+        assert_eq!(
+            problems,
+            [
+                "#/components/schemas/A/$ref: `$ref` `#/components/schemas/B` is a cycle of references",
+                "#/components/schemas/B/$ref: `$ref` `#/components/schemas/A` is a cycle of references",
+                "#/components/schemas/C/$ref: `$ref` `#/components/schemas/Gone` does not resolve: nothing at `#/components/schemas/Gone`",
+            ]
+        );
+    }
+
+    #[test]
+    fn operation_ids_must_exist_and_be_unique() {
+        let problems = problems_of(&format!(
+            "{HEAD}paths:\n  /a:\n    get: {{operationId: listA, responses: {{}}}}\n    post: {{responses: {{}}}}\n  /b:\n    get: {{operationId: listA, responses: {{}}}}\n    put: {{operationId: list_a, responses: {{}}}}\n"
+        ));
+        assert_eq!(
+            problems,
+            [
+                "#/paths/~1a/post: missing `operationId`",
+                "#/paths/~1b/get/operationId: duplicate operationId `listA`, first used at #/paths/~1a/get",
+                "#/paths/~1b/put/operationId: operationId `list_a` becomes the method `list_a`, like `listA` at #/paths/~1a/get",
+            ]
+        );
+    }
+
+    #[test]
+    fn path_parameters_must_match_the_template() {
+        let problems = problems_of(&format!(
+            "{HEAD}paths:\n  /a/{{id}}:\n    get:\n      operationId: getA\n      parameters: [{{name: other, in: path, required: true, schema: {{type: string}}}}]\n      responses: {{}}\n"
+        ));
+        assert_eq!(
+            problems,
+            [
+                "#/paths/~1a~1{id}/get: parameter `other` is declared `in: path` but `/a/{id}` has no `{other}`",
+                "#/paths/~1a~1{id}/get: path parameter `id` of `/a/{id}` is not declared with `in: path`",
+            ]
+        );
+    }
+
+    #[test]
+    fn shape_errors_name_the_node() {
+        let problems = problems_of(&format!(
+            "{HEAD}paths:\n  /a:\n    get: {{operationId: 5, responses: {{}}}}\n"
+        ));
+        assert_eq!(problems.len(), 1);
+        assert!(
+            problems[0].starts_with("#/paths/~1a/get/operationId: not a valid OpenAPI 3.0 node"),
+            "{problems:?}"
+        );
+    }
+}

@@ -1,0 +1,52 @@
+// Generated from spec/linq-partner-v2.yaml by `cargo xtask codegen`.
+// Do not edit: change the spec and run the command again.
+
+//! The request examples of the API docs, built with the typed API.
+#[allow(unused_imports)]
+use crate::types;
+///The `withoutOwner` example of `create_contact`: Create contact with default owner.
+pub fn create_contact_without_owner() -> types::CreateContactRequest {
+    types::CreateContactRequest {
+        contact: types::NewContact {
+            company: Some("Acme Corp".to_owned()),
+            email: Some("john@example.com".to_owned()),
+            first_name: Some("John".to_owned()),
+            last_name: Some("Doe".to_owned()),
+            location: Some("San Francisco, CA".to_owned()),
+            phone_number: Some("+15551234567".to_owned()),
+            title: Some("CEO".to_owned()),
+        },
+        user_email: None,
+    }
+}
+
+///The `withOwner` example of `create_contact`: Create contact with specific owner.
+pub fn create_contact_with_owner() -> types::CreateContactRequest {
+    types::CreateContactRequest {
+        contact: types::NewContact {
+            company: Some("Acme Corp".to_owned()),
+            email: Some("john@example.com".to_owned()),
+            first_name: Some("John".to_owned()),
+            last_name: Some("Doe".to_owned()),
+            location: Some("San Francisco, CA".to_owned()),
+            phone_number: Some("+15551234567".to_owned()),
+            title: Some("CEO".to_owned()),
+        },
+        user_email: Some("owner@company.com".to_owned()),
+    }
+}
+
+/// The example named `name` of the operation method `operation`, built with the
+/// typed API and serialized; `None` when there is no such example.
+pub fn to_json(
+    operation: &str,
+    name: &str,
+) -> Option<Result<serde_json::Value, serde_json::Error>> {
+    match (operation, name) {
+        ("create_contact", "withoutOwner") => {
+            Some(serde_json::to_value(create_contact_without_owner()))
+        }
+        ("create_contact", "withOwner") => Some(serde_json::to_value(create_contact_with_owner())),
+        _ => None,
+    }
+}
