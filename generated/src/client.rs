@@ -2,12 +2,12 @@
 // Do not edit: change the spec and run the command again.
 
 //! The client: settings, authentication and one method per operation.
-use crate::backend;
-#[allow(unused_imports)]
-use crate::{Error, Validate, types};
-use progenitor_client::{ClientHooks, ClientInfo, OperationInfo, ResponseValue};
 use std::fmt;
 use std::time::Duration;
+use progenitor_client::{ClientHooks, ClientInfo, OperationInfo, ResponseValue};
+use crate::backend;
+#[allow(unused_imports)]
+use crate::{types, Error, Validate};
 /// The base URL used unless [`ClientBuilder::base_url`] says otherwise: the spec's
 /// first server.
 pub const DEFAULT_BASE_URL: &str = "https://api.linqapp.com";
@@ -19,7 +19,9 @@ pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// The `User-Agent` header sent by a client that builds its own HTTP client.
-pub const USER_AGENT: &str = concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION"));
+pub const USER_AGENT: &str = concat!(
+    env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")
+);
 
 ///The environment variable read for the token when none is given: `LINQ_INTEGRATION_TOKEN`.
 pub const TOKEN_ENV_VAR: &str = "LINQ_INTEGRATION_TOKEN";
@@ -35,9 +37,7 @@ pub(crate) struct Shared {
 
 impl fmt::Debug for Shared {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Shared")
-            .field("token", &"<redacted>")
-            .finish()
+        f.debug_struct("Shared").field("token", &"<redacted>").finish()
     }
 }
 
@@ -111,41 +111,59 @@ impl ClientBuilder {
     /// there is no usable token, or when the HTTP client cannot be built.
     pub fn build(self) -> Result<Client, Error> {
         let base_url = self.base_url.unwrap_or_else(|| DEFAULT_BASE_URL.to_owned());
-        let parsed = reqwest::Url::parse(&base_url).map_err(|error| {
-            Error::Config(format!("base URL `{base_url}` is not a URL: {error}"))
-        })?;
+        let parsed = reqwest::Url::parse(&base_url)
+            .map_err(|error| Error::Config(
+                format!("base URL `{base_url}` is not a URL: {error}"),
+            ))?;
         if !matches!(parsed.scheme(), "http" | "https") || parsed.cannot_be_a_base() {
-            return Err(Error::Config(format!(
-                "base URL `{base_url}` is not an http or https URL"
-            )));
+            return Err(
+                Error::Config(
+                    format!("base URL `{base_url}` is not an http or https URL"),
+                ),
+            );
         }
         let token = match self.token {
             Some(token) => token,
-            None => std::env::var(TOKEN_ENV_VAR).map_err(|_| {
-                Error::Config(format!(
-                    "no token given, and {TOKEN_ENV_VAR} is not set to one"
-                ))
-            })?,
+            None => {
+                std::env::var(TOKEN_ENV_VAR)
+                    .map_err(|_| {
+                        Error::Config(
+                            format!(
+                                "no token given, and {TOKEN_ENV_VAR} is not set to one"
+                            ),
+                        )
+                    })?
+            }
         };
-        let mut token = reqwest::header::HeaderValue::from_str(token.trim()).map_err(|_| {
-            Error::Config("the token contains characters a header cannot carry".to_owned())
-        })?;
+        let mut token = reqwest::header::HeaderValue::from_str(token.trim())
+            .map_err(|_| Error::Config(
+                "the token contains characters a header cannot carry".to_owned(),
+            ))?;
         if token.is_empty() {
             return Err(Error::Config("the token is empty".to_owned()));
         }
         token.set_sensitive(true);
         let http_client = match self.http_client {
             Some(client) => client,
-            None => reqwest::Client::builder()
-                .timeout(self.timeout.unwrap_or(DEFAULT_TIMEOUT))
-                .connect_timeout(self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT))
-                .user_agent(USER_AGENT)
-                .build()
-                .map_err(|error| Error::Config(format!("cannot build the HTTP client: {error}")))?,
+            None => {
+                reqwest::Client::builder()
+                    .timeout(self.timeout.unwrap_or(DEFAULT_TIMEOUT))
+                    .connect_timeout(
+                        self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT),
+                    )
+                    .user_agent(USER_AGENT)
+                    .build()
+                    .map_err(|error| Error::Config(
+                        format!("cannot build the HTTP client: {error}"),
+                    ))?
+            }
         };
         let shared = Shared { token };
-        let inner =
-            backend::Client::new_with_client(base_url.trim_end_matches('/'), http_client, shared);
+        let inner = backend::Client::new_with_client(
+            base_url.trim_end_matches('/'),
+            http_client,
+            shared,
+        );
         Ok(Client { inner })
     }
 }
@@ -159,10 +177,11 @@ impl ClientHooks<Shared> for backend::Client {
         let headers = request.headers_mut();
         headers.remove("api-version");
         if true {
-            headers.insert(
-                reqwest::header::HeaderName::from_static(TOKEN_HEADER),
-                self.inner().token.clone(),
-            );
+            headers
+                .insert(
+                    reqwest::header::HeaderName::from_static(TOKEN_HEADER),
+                    self.inner().token.clone(),
+                );
         }
         let _ = info;
         Ok(())
@@ -192,28 +211,28 @@ impl Client {
 
     /**Create Contact
 
-    Creates a new contact. You can optionally specify a user_email to assign the contact to a specific user in your organization. If not provided, the contact will be automatically associated with the first admin user.
+Creates a new contact. You can optionally specify a user_email to assign the contact to a specific user in your organization. If not provided, the contact will be automatically associated with the first admin user.
 
-    **Note:** At least one of the following fields must be provided: `first_name`, `last_name`, `email`, or `phone_number`. Attempting to create a contact without any of these fields will result in a 422 validation error.
+**Note:** At least one of the following fields must be provided: `first_name`, `last_name`, `email`, or `phone_number`. Attempting to create a contact without any of these fields will result in a 422 validation error.
 
-    `POST /api/partner/v2/contacts`
+`POST /api/partner/v2/contacts`
 
-    # Example
+# Example
 
-    ```no_run
-    # async fn run() -> Result<(), linq_partner_v2::Error> {
-    // The token comes from the LINQ_INTEGRATION_TOKEN environment variable.
-    let client = linq_partner_v2::Client::from_env()?;
+```no_run
+# async fn run() -> Result<(), linq_partner_v2::Error> {
+// The token comes from the LINQ_INTEGRATION_TOKEN environment variable.
+let client = linq_partner_v2::Client::from_env()?;
 
-    let body = linq_partner_v2::examples::create_contact_without_owner();
+let body = linq_partner_v2::examples::create_contact_without_owner();
 
-    let response = client.create_contact(&body).await?;
+let response = client.create_contact(&body).await?;
 
-    println!("{:?}", response.into_inner());
+println!("{:?}", response.into_inner());
 
-    # Ok(())
-    # }
-    ```*/
+# Ok(())
+# }
+```*/
     pub async fn create_contact<'a>(
         &'a self,
         body: &'a types::CreateContactRequest,

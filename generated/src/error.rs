@@ -2,12 +2,12 @@
 // Do not edit: change the spec and run the command again.
 
 //! The errors of a call.
-use crate::ValidationError;
-#[allow(unused_imports)]
-use crate::types;
 use progenitor_client::ResponseValue;
 use reqwest::StatusCode;
 use reqwest::header::HeaderMap;
+#[allow(unused_imports)]
+use crate::types;
+use crate::ValidationError;
 /// The most bytes of an unexpected response body kept in an [`Error`].
 pub const MAX_KEPT_BODY: usize = 64 * 1024;
 
@@ -79,7 +79,9 @@ impl Error {
 
     /// Turns the backend's error into ours, reading at most [`MAX_KEPT_BODY`] bytes
     /// of an unexpected response.
-    pub(crate) async fn from_backend<E: ErrorBody>(error: progenitor_client::Error<E>) -> Error {
+    pub(crate) async fn from_backend<E: ErrorBody>(
+        error: progenitor_client::Error<E>,
+    ) -> Error {
         use progenitor_client::Error as Backend;
         match error {
             Backend::ErrorResponse(value) => E::into_error(value),
@@ -93,14 +95,18 @@ impl Error {
                     body,
                 }
             }
-            Backend::InvalidResponsePayload(bytes, source) => Error::InvalidResponse {
-                body: kept_text(&bytes),
-                source,
-            },
+            Backend::InvalidResponsePayload(bytes, source) => {
+                Error::InvalidResponse {
+                    body: kept_text(&bytes),
+                    source,
+                }
+            }
             Backend::CommunicationError(error)
             | Backend::ResponseBodyError(error)
             | Backend::InvalidUpgrade(error) => Error::from_transport(error),
-            Backend::InvalidRequest(message) | Backend::Custom(message) => Error::Config(message),
+            Backend::InvalidRequest(message) | Backend::Custom(message) => {
+                Error::Config(message)
+            }
         }
     }
 

@@ -46,7 +46,9 @@ pub fn to_json(
         ("create_contact", "withoutOwner") => {
             Some(serde_json::to_value(create_contact_without_owner()))
         }
-        ("create_contact", "withOwner") => Some(serde_json::to_value(create_contact_with_owner())),
+        ("create_contact", "withOwner") => {
+            Some(serde_json::to_value(create_contact_with_owner()))
+        }
         _ => None,
     }
 }

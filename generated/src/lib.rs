@@ -33,7 +33,8 @@ mod validation;
 pub use backend::types;
 
 pub use client::{
-    Client, ClientBuilder, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, USER_AGENT,
+    Client, ClientBuilder, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT,
+    USER_AGENT,
 };
 
 pub use client::{TOKEN_ENV_VAR, TOKEN_HEADER};

@@ -57,11 +57,7 @@ pub enum Segment {
 #[non_exhaustive]
 pub enum ValidationError {
     /// None of a set of properties, of which at least one is required, is set.
-    #[error(
-        "at least one of {} must be set in {}",
-        list(fields),
-        describe(location)
-    )]
+    #[error("at least one of {} must be set in {}", list(fields), describe(location))]
     AtLeastOneOf {
         /// Where in the request body, as a JSON pointer (`/contact`).
         location: String,
@@ -127,15 +123,15 @@ impl Validate for types::CreateContactRequest {
 
 impl Validate for types::NewContact {
     fn validate_at(&self, path: &mut Vec<Segment>) -> Result<(), ValidationError> {
-        if !(self.first_name.is_some()
-            || self.last_name.is_some()
-            || self.email.is_some()
-            || self.phone_number.is_some())
+        if !(self.first_name.is_some() || self.last_name.is_some()
+            || self.email.is_some() || self.phone_number.is_some())
         {
-            return Err(ValidationError::at_least_one_of(
-                path,
-                &["first_name", "last_name", "email", "phone_number"],
-            ));
+            return Err(
+                ValidationError::at_least_one_of(
+                    path,
+                    &["first_name", "last_name", "email", "phone_number"],
+                ),
+            );
         }
         Ok(())
     }

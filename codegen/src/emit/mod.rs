@@ -79,6 +79,12 @@ pub fn emit(api: &Api, options: &Options) -> Result<Vec<Emitted>, Vec<Problem>> 
             path: "Cargo.toml",
             text: manifest(api, options, &backend),
         },
+        // The files are formatted by the generator; rustfmt formats a few constructs
+        // differently, and `cargo fmt` over the workspace must leave them as generated.
+        Emitted::Text {
+            path: "rustfmt.toml",
+            text: "disable_all_formatting = true\n".to_owned(),
+        },
         Emitted::Rust {
             path: "src/lib.rs",
             tokens: lib(api, &crate_ident),
