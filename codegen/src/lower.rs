@@ -32,7 +32,7 @@ pub fn lower(document: &Value, spec: &OpenAPI) -> Result<Api, Vec<Problem>> {
     {
         point_error_code_at_enum(&mut backend, property.0, property.1, &mut problems);
     }
-    let request_examples = lower_request_examples(document, spec, &operations, &mut problems);
+    let request_examples = lower_request_examples(spec, &operations, &mut problems);
 
     let backend = match serde_json::from_value(backend) {
         Ok(backend) => backend,
@@ -434,25 +434,25 @@ fn point_error_code_at_enum(
     let mut enum_schema = Map::new();
     enum_schema.insert("type".into(), "string".into());
     schemas.insert(ERROR_CODE_SCHEMA.into(), Value::Object(enum_schema));
-    let reference =
-        serde_json::json!({"$ref": format!("#/components/schemas/{ERROR_CODE_SCHEMA}")});
+    let reference = format!("#/components/schemas/{ERROR_CODE_SCHEMA}");
     if let Some(slot) = schemas
         .get_mut(schema)
         .and_then(|s| s.get_mut("properties"))
         .and_then(|p| p.get_mut(property))
     {
-        *slot = reference;
+        // `allOf` around the `$ref` keeps the property's description, which a `$ref`
+        // beside it would hide.
+        let description = slot.get("description").cloned().unwrap_or(Value::Null);
+        *slot = serde_json::json!({"description": description, "allOf": [{"$ref": reference}]});
     }
 }
 
 fn lower_request_examples(
-    document: &Value,
     spec: &OpenAPI,
     operations: &[Operation],
     problems: &mut Problems,
 ) -> Vec<RequestExample> {
     let mut examples = Vec::new();
-    let _ = document;
     for ((path, method, operation), lowered) in spec.operations().zip(operations) {
         let Some(ReferenceOr::Item(body)) = &operation.request_body else {
             continue;

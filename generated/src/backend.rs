@@ -120,7 +120,7 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct StandardError {
         ///A code naming the kind of error; the examples document the known codes.
-        pub error_code: ::std::string::String,
+        pub error_code: crate::ErrorCode,
         ///The individual problems found.
         pub errors: ::std::vec::Vec<::std::string::String>,
         ///A message for people describing the error.

@@ -26,7 +26,7 @@ pub enum Error {
     #[error("request not sent: {0}")]
     Invalid(#[from] ValidationError),
     ///The API answered with its documented error body, [`types::StandardError`].
-    #[error("the API refused the request: {status}")]
+    #[error("the API refused the request: {status} {}", body.error_code)]
     Api {
         /// The status.
         status: StatusCode,
@@ -166,4 +166,66 @@ async fn read_bounded(mut response: reqwest::Response) -> String {
 
 fn kept_text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(&bytes[..bytes.len().min(MAX_KEPT_BODY)]).into_owned()
+}
+
+/// The code of an error response: one variant per code the API docs document,
+/// and [`ErrorCode::Other`] for any other code, kept as sent.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ErrorCode {
+    ///`VALIDATION_ERROR`
+    ValidationError,
+    ///`USER_NOT_FOUND`
+    UserNotFound,
+    /// A code this version of the client does not know, as sent.
+    Other(String),
+}
+
+impl ErrorCode {
+    /// The code as the API writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            ErrorCode::ValidationError => "VALIDATION_ERROR",
+            ErrorCode::UserNotFound => "USER_NOT_FOUND",
+            ErrorCode::Other(code) => code,
+        }
+    }
+}
+
+impl From<&str> for ErrorCode {
+    fn from(code: &str) -> Self {
+        match code {
+            "VALIDATION_ERROR" => ErrorCode::ValidationError,
+            "USER_NOT_FOUND" => ErrorCode::UserNotFound,
+            other => ErrorCode::Other(other.to_owned()),
+        }
+    }
+}
+
+impl std::str::FromStr for ErrorCode {
+    type Err = std::convert::Infallible;
+
+    fn from_str(code: &str) -> Result<Self, Self::Err> {
+        Ok(ErrorCode::from(code))
+    }
+}
+
+impl std::fmt::Display for ErrorCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for ErrorCode {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ErrorCode {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let code = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
+        Ok(ErrorCode::from(code.as_ref()))
+    }
 }

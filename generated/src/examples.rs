@@ -52,3 +52,51 @@ pub fn to_json(
         _ => None,
     }
 }
+
+/// Parses `value` as the generated type of the component schema `schema` and
+/// serializes it again; `None` when the schema has no generated type. Every
+/// example of the spec must come back as it went in.
+pub fn reserialize(
+    schema: &str,
+    value: serde_json::Value,
+) -> Option<Result<serde_json::Value, serde_json::Error>> {
+    match schema {
+        "CreateContactRequest" => {
+            Some(
+                serde_json::from_value::<types::CreateContactRequest>(value)
+                    .and_then(|typed| serde_json::to_value(&typed)),
+            )
+        }
+        "NewContact" => {
+            Some(
+                serde_json::from_value::<types::NewContact>(value)
+                    .and_then(|typed| serde_json::to_value(&typed)),
+            )
+        }
+        "CreateContactResponse" => {
+            Some(
+                serde_json::from_value::<types::CreateContactResponse>(value)
+                    .and_then(|typed| serde_json::to_value(&typed)),
+            )
+        }
+        "Contact" => {
+            Some(
+                serde_json::from_value::<types::Contact>(value)
+                    .and_then(|typed| serde_json::to_value(&typed)),
+            )
+        }
+        "ContactOwner" => {
+            Some(
+                serde_json::from_value::<types::ContactOwner>(value)
+                    .and_then(|typed| serde_json::to_value(&typed)),
+            )
+        }
+        "StandardError" => {
+            Some(
+                serde_json::from_value::<types::StandardError>(value)
+                    .and_then(|typed| serde_json::to_value(&typed)),
+            )
+        }
+        _ => None,
+    }
+}

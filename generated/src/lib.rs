@@ -41,6 +41,8 @@ pub use client::{TOKEN_ENV_VAR, TOKEN_HEADER};
 
 pub use error::{Error, MAX_KEPT_BODY};
 
+pub use error::ErrorCode;
+
 pub use progenitor_client::ResponseValue;
 
 pub use validation::{Validate, ValidationError};

@@ -52,6 +52,9 @@ pub fn emit(api: &Api, backend: &Backend) -> Result<TokenStream, Vec<Problem>> {
     if !problems.is_empty() {
         return Err(problems);
     }
+    let schema_arms = component_types(api, backend).into_iter().map(|(schema, typ)| {
+        quote! { #schema => Some(serde_json::from_value::<#typ>(value).and_then(|typed| serde_json::to_value(&typed))), }
+    });
     Ok(quote! {
         #[allow(unused_imports)]
         use crate::types;
@@ -66,7 +69,32 @@ pub fn emit(api: &Api, backend: &Backend) -> Result<TokenStream, Vec<Problem>> {
                 _ => None,
             }
         }
+
+        /// Parses `value` as the generated type of the component schema `schema` and
+        /// serializes it again; `None` when the schema has no generated type. Every
+        /// example of the spec must come back as it went in.
+        pub fn reserialize(schema: &str, value: serde_json::Value) -> Option<Result<serde_json::Value, serde_json::Error>> {
+            match schema {
+                #(#schema_arms)*
+                _ => None,
+            }
+        }
     })
+}
+
+/// The component schemas that have a generated type, with the type's path.
+fn component_types(api: &Api, backend: &Backend) -> Vec<(String, TokenStream)> {
+    let Some(components) = &api.backend.components else {
+        return Vec::new();
+    };
+    components
+        .schemas
+        .keys()
+        .filter_map(|schema| {
+            let typ = backend.component_type(schema)?;
+            Some((schema.clone(), typ.ident()))
+        })
+        .collect()
 }
 
 /// `create_contact` and `withoutOwner` make `create_contact_without_owner`.
