@@ -32,6 +32,7 @@ pub fn validate(document: &Value) -> Result<OpenAPI, Vec<Problem>> {
         )),
     }
     check_refs(document, &Pointer::root(), document, &mut problems);
+    check_types(document, &Pointer::root(), &mut problems);
     problems.finish(())?;
 
     let spec = parse_typed(document)?;
@@ -132,6 +133,50 @@ fn check_refs(node: &Value, at: &Pointer, document: &Value, problems: &mut Probl
         Value::Array(items) => {
             for (index, child) in items.iter().enumerate() {
                 check_refs(child, &at.join(index), document, problems);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Keys under which a node is data or another kind of object, not a schema, so that a
+/// `type` there is not a schema type.
+const NOT_SCHEMAS: &[&str] = &["example", "examples", "default", "enum", "securitySchemes"];
+
+/// Every schema `type` must be one of OpenAPI 3.0's six.
+fn check_types(node: &Value, at: &Pointer, problems: &mut Problems) {
+    const TYPES: &[&str] = &["string", "number", "integer", "boolean", "array", "object"];
+    match node {
+        Value::Object(map) => {
+            if let Some(typ) = map.get("type") {
+                if !typ.as_str().is_some_and(|typ| TYPES.contains(&typ)) {
+                    problems.push(Problem::new(
+                        at.join("type"),
+                        format!(
+                            "unknown schema type {typ}; expected one of {}",
+                            TYPES.join(", ")
+                        ),
+                    ));
+                }
+            }
+            for (key, child) in map {
+                if NOT_SCHEMAS.contains(&key.as_str()) || key.starts_with("x-") {
+                    continue;
+                }
+                // Maps from names to schemas: a property named `type` is not a type.
+                match (key.as_str(), child) {
+                    ("properties" | "schemas", Value::Object(named)) => {
+                        for (name, schema) in named {
+                            check_types(schema, &at.join(key).join(name), problems);
+                        }
+                    }
+                    _ => check_types(child, &at.join(key), problems),
+                }
+            }
+        }
+        Value::Array(items) => {
+            for (index, child) in items.iter().enumerate() {
+                check_types(child, &at.join(index), problems);
             }
         }
         _ => {}
@@ -383,6 +428,19 @@ mod tests {
             [
                 "#/paths/~1a~1{id}/get: parameter `other` is declared `in: path` but `/a/{id}` has no `{other}`",
                 "#/paths/~1a~1{id}/get: path parameter `id` of `/a/{id}` is not declared with `in: path`",
+            ]
+        );
+    }
+
+    #[test]
+    fn schema_types_must_be_known() {
+        let problems = problems_of(&format!(
+            "{HEAD}paths: {{}}\ncomponents:\n  schemas:\n    type:\n      type: object\n      properties:\n        type: {{type: string}}\n        size: {{type: int}}\n      example: {{type: anything}}\n"
+        ));
+        assert_eq!(
+            problems,
+            [
+                "#/components/schemas/type/properties/size/type: unknown schema type \"int\"; expected one of string, number, integer, boolean, array, object"
             ]
         );
     }

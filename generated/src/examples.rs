@@ -60,38 +60,38 @@ pub fn reserialize(
     schema: &str,
     value: serde_json::Value,
 ) -> Option<Result<serde_json::Value, serde_json::Error>> {
-    match schema {
-        "CreateContactRequest" => {
+    match (schema, value) {
+        ("CreateContactRequest", value) => {
             Some(
                 serde_json::from_value::<types::CreateContactRequest>(value)
                     .and_then(|typed| serde_json::to_value(&typed)),
             )
         }
-        "NewContact" => {
+        ("NewContact", value) => {
             Some(
                 serde_json::from_value::<types::NewContact>(value)
                     .and_then(|typed| serde_json::to_value(&typed)),
             )
         }
-        "CreateContactResponse" => {
+        ("CreateContactResponse", value) => {
             Some(
                 serde_json::from_value::<types::CreateContactResponse>(value)
                     .and_then(|typed| serde_json::to_value(&typed)),
             )
         }
-        "Contact" => {
+        ("Contact", value) => {
             Some(
                 serde_json::from_value::<types::Contact>(value)
                     .and_then(|typed| serde_json::to_value(&typed)),
             )
         }
-        "ContactOwner" => {
+        ("ContactOwner", value) => {
             Some(
                 serde_json::from_value::<types::ContactOwner>(value)
                     .and_then(|typed| serde_json::to_value(&typed)),
             )
         }
-        "StandardError" => {
+        ("StandardError", value) => {
             Some(
                 serde_json::from_value::<types::StandardError>(value)
                     .and_then(|typed| serde_json::to_value(&typed)),

@@ -67,17 +67,19 @@ pub enum ValidationError {
 }
 
 impl ValidationError {
-    fn at_least_one_of(path: &[Segment], fields: &'static [&'static str]) -> Self {
-        ValidationError::AtLeastOneOf {
-            location: pointer(path),
-            fields,
-        }
-    }
-
     /// Where in the request body the rule is broken, as a JSON pointer.
     pub fn location(&self) -> &str {
         match self {
             ValidationError::AtLeastOneOf { location, .. } => location,
+        }
+    }
+}
+
+impl ValidationError {
+    fn at_least_one_of(path: &[Segment], fields: &'static [&'static str]) -> Self {
+        ValidationError::AtLeastOneOf {
+            location: pointer(path),
+            fields,
         }
     }
 }

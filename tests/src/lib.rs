@@ -139,6 +139,65 @@ fn compare(expected: &Value, actual: &Value, at: String) -> Result<(), String> {
     }
 }
 
+/// Builds generated crates together in one scratch workspace under `target/`, and fails
+/// on any warning or error in them: generated code must compile with warnings denied.
+///
+/// `crates` are `(name, files)`; they are written to `target/generated-crates/NAME`. The
+/// build shares the workspace's lock file, so that the same dependency versions are used,
+/// and has a target directory of its own, so that it never waits on the outer build.
+pub fn compile_generated(crates: &[(String, Vec<linq_codegen::OutputFile>)]) -> Result<(), String> {
+    let root = workspace_root().join("target/generated-crates");
+    let _ = std::fs::remove_dir_all(&root);
+    let mut members = Vec::new();
+    for (name, files) in crates {
+        let dir = root.join(name);
+        for file in files {
+            let path = dir.join(&file.path);
+            std::fs::create_dir_all(path.parent().unwrap()).map_err(|e| e.to_string())?;
+            std::fs::write(&path, &file.contents).map_err(|e| e.to_string())?;
+        }
+        members.push(format!("{name:?}"));
+    }
+    let manifest = format!(
+        "[workspace]\nresolver = \"3\"\nmembers = [{}]\n",
+        members.join(", ")
+    );
+    std::fs::write(root.join("Cargo.toml"), manifest).map_err(|e| e.to_string())?;
+    std::fs::copy(workspace_root().join("Cargo.lock"), root.join("Cargo.lock"))
+        .map_err(|e| e.to_string())?;
+
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+    let output = std::process::Command::new(cargo)
+        .current_dir(&root)
+        .args([
+            "build",
+            "--workspace",
+            "--no-default-features",
+            "--message-format=short",
+        ])
+        .env(
+            "CARGO_TARGET_DIR",
+            workspace_root().join("target/generated-crates-target"),
+        )
+        .env_remove("RUSTFLAGS")
+        .output()
+        .map_err(|e| format!("cannot run cargo: {e}"))?;
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let complaints: Vec<&str> = stderr
+        .lines()
+        .filter(|line| {
+            ["warning:", "error:", "error["]
+                .iter()
+                .any(|mark| line.contains(mark))
+        })
+        .filter(|line| !line.starts_with("warning: unused manifest key"))
+        .collect();
+    if !output.status.success() || !complaints.is_empty() {
+        return Err(format!("generated crates do not build cleanly:\n{stderr}"));
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

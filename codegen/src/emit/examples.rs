@@ -53,7 +53,7 @@ pub fn emit(api: &Api, backend: &Backend) -> Result<TokenStream, Vec<Problem>> {
         return Err(problems);
     }
     let schema_arms = component_types(api, backend).into_iter().map(|(schema, typ)| {
-        quote! { #schema => Some(serde_json::from_value::<#typ>(value).and_then(|typed| serde_json::to_value(&typed))), }
+        quote! { (#schema, value) => Some(serde_json::from_value::<#typ>(value).and_then(|typed| serde_json::to_value(&typed))), }
     });
     Ok(quote! {
         #[allow(unused_imports)]
@@ -74,7 +74,7 @@ pub fn emit(api: &Api, backend: &Backend) -> Result<TokenStream, Vec<Problem>> {
         /// serializes it again; `None` when the schema has no generated type. Every
         /// example of the spec must come back as it went in.
         pub fn reserialize(schema: &str, value: serde_json::Value) -> Option<Result<serde_json::Value, serde_json::Error>> {
-            match schema {
+            match (schema, value) {
                 #(#schema_arms)*
                 _ => None,
             }
@@ -153,7 +153,7 @@ fn literal(
                 .enumerate()
                 .map(|(index, item)| literal(backend, &inner, item, &at.join(index), problems))
                 .collect::<Option<_>>()?;
-            Some(quote! { vec![#(#items),*] })
+            Some(quote! { Vec::from([#(#items),*]) })
         }
         (TypeDetails::Struct(details), Value::Object(object)) => {
             let ident = typ.ident();
@@ -197,6 +197,7 @@ fn literal(
             }
             Some(quote! { #ident { #(#fields),* } })
         }
+        (TypeDetails::Builtin(name), _) if is_scalar(name) => mismatch(problems, name),
         (TypeDetails::Struct(_), _) => mismatch(problems, "an object"),
         (TypeDetails::Vec(_), _) => mismatch(problems, "an array"),
         _ => {
@@ -207,6 +208,13 @@ fn literal(
             None
         }
     }
+}
+
+fn is_scalar(name: &str) -> bool {
+    matches!(
+        name,
+        "bool" | "i8" | "i16" | "i32" | "i64" | "u8" | "u16" | "u32" | "u64" | "f32" | "f64"
+    )
 }
 
 fn number_literal(name: &str, number: &serde_json::Number) -> Option<TokenStream> {

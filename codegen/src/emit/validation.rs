@@ -98,6 +98,25 @@ pub fn emit(api: &Api, backend: &Backend) -> Result<(TokenStream, BTreeSet<Strin
         return Err(problems);
     }
 
+    // Only a spec with rules constructs the errors; without, these would be dead code.
+    let constructors = (!api.rules.is_empty()).then(|| {
+        quote! {
+            impl ValidationError {
+                fn at_least_one_of(path: &[Segment], fields: &'static [&'static str]) -> Self {
+                    ValidationError::AtLeastOneOf { location: pointer(path), fields }
+                }
+            }
+
+            fn pointer(path: &[Segment]) -> String {
+                path.iter()
+                    .map(|segment| match segment {
+                        Segment::Field(name) => format!("/{}", name.replace('~', "~0").replace('/', "~1")),
+                        Segment::Index(index) => format!("/{index}"),
+                    })
+                    .collect()
+            }
+        }
+    });
     let tokens = quote! {
         #[allow(unused_imports)]
         use crate::types;
@@ -165,10 +184,6 @@ pub fn emit(api: &Api, backend: &Backend) -> Result<(TokenStream, BTreeSet<Strin
         }
 
         impl ValidationError {
-            fn at_least_one_of(path: &[Segment], fields: &'static [&'static str]) -> Self {
-                ValidationError::AtLeastOneOf { location: pointer(path), fields }
-            }
-
             /// Where in the request body the rule is broken, as a JSON pointer.
             pub fn location(&self) -> &str {
                 match self {
@@ -177,14 +192,7 @@ pub fn emit(api: &Api, backend: &Backend) -> Result<(TokenStream, BTreeSet<Strin
             }
         }
 
-        fn pointer(path: &[Segment]) -> String {
-            path.iter()
-                .map(|segment| match segment {
-                    Segment::Field(name) => format!("/{}", name.replace('~', "~0").replace('/', "~1")),
-                    Segment::Index(index) => format!("/{index}"),
-                })
-                .collect()
-        }
+        #constructors
 
         fn describe(location: &str) -> String {
             if location.is_empty() {
