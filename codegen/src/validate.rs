@@ -148,16 +148,16 @@ fn check_types(node: &Value, at: &Pointer, problems: &mut Problems) {
     const TYPES: &[&str] = &["string", "number", "integer", "boolean", "array", "object"];
     match node {
         Value::Object(map) => {
-            if let Some(typ) = map.get("type") {
-                if !typ.as_str().is_some_and(|typ| TYPES.contains(&typ)) {
-                    problems.push(Problem::new(
-                        at.join("type"),
-                        format!(
-                            "unknown schema type {typ}; expected one of {}",
-                            TYPES.join(", ")
-                        ),
-                    ));
-                }
+            if let Some(typ) = map.get("type")
+                && !typ.as_str().is_some_and(|typ| TYPES.contains(&typ))
+            {
+                problems.push(Problem::new(
+                    at.join("type"),
+                    format!(
+                        "unknown schema type {typ}; expected one of {}",
+                        TYPES.join(", ")
+                    ),
+                ));
             }
             for (key, child) in map {
                 if NOT_SCHEMAS.contains(&key.as_str()) || key.starts_with("x-") {
