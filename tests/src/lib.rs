@@ -3,6 +3,11 @@
 
 #![deny(missing_docs)]
 
+// The README's code must compile against the generated crate as it is.
+#[doc = include_str!("../../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;
+
 use std::path::{Path, PathBuf};
 
 use serde_json::Value;
