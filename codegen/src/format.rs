@@ -47,14 +47,15 @@ fn space_out(source: &str) -> String {
     for line in source.lines() {
         if let Some(previous) = previous {
             let indent = line.len() - line.trim_start().len();
-            let closes_item = previous.trim() == "}" || previous.trim_end().ends_with(';');
+            let is_comment = previous.trim_start().starts_with("//");
+            let closes_item =
+                !is_comment && (previous.trim() == "}" || previous.trim_end().ends_with(';'));
             let previous_indent = previous.len() - previous.trim_start().len();
             let starts_item = !line.trim().is_empty() && !line.trim_start().starts_with('}');
-            if closes_item
-                && starts_item
-                && indent == previous_indent
-                && indent <= 4
-                && !previous.trim_start().starts_with("use ")
+            // Runs of one-line declarations of one kind (`mod a;`, `mod b;`) stay together.
+            let same_kind =
+                previous.trim_end().ends_with(';') && keyword(previous) == keyword(line);
+            if closes_item && starts_item && indent == previous_indent && indent <= 4 && !same_kind
             {
                 out.push('\n');
             }
@@ -64,6 +65,17 @@ fn space_out(source: &str) -> String {
         previous = Some(line);
     }
     out
+}
+
+/// The first word of a declaration, after any visibility.
+fn keyword(line: &str) -> Option<&str> {
+    let mut words = line.split_whitespace();
+    let first = words.next()?;
+    if first.starts_with("pub") {
+        words.next()
+    } else {
+        Some(first)
+    }
 }
 
 /// The lines that open every generated file, as comments of the given kind.

@@ -71,6 +71,8 @@ pub struct ErrorModel {
     pub schema: String,
     /// The property holding the machine-readable code, marked `x-error-code: true`.
     pub code_property: Option<String>,
+    /// The required string property named `message`, shown in the error's message.
+    pub message_property: Option<String>,
     /// The codes the error examples document, in first-seen order.
     pub codes: Vec<String>,
 }

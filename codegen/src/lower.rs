@@ -324,9 +324,15 @@ fn lower_error(document: &Value, spec: &OpenAPI, problems: &mut Problems) -> Opt
             }
         }
     }
+    let message_property = schema_at.resolve(document).and_then(|schema| {
+        let required = schema.get("required")?.as_array()?;
+        let is_text = schema.pointer("/properties/message/type")? == "string";
+        (is_text && required.iter().any(|name| name == "message")).then(|| "message".to_owned())
+    });
     Some(ErrorModel {
         schema,
         code_property,
+        message_property,
         codes,
     })
 }

@@ -12,6 +12,7 @@ pub use progenitor_client::{ByteStream, ClientInfo, Error, ResponseValue};
 
 #[allow(unused_imports)]
 use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderExt};
+
 /// Types used as operation parameters and responses.
 #[allow(clippy::all)]
 pub mod types {
@@ -172,7 +173,7 @@ Version: 2.0*/
 pub struct Client {
     pub(crate) baseurl: String,
     pub(crate) client: reqwest::Client,
-    pub(crate) inner: crate::client::Shared,
+    pub(crate) inner: crate::transport::Shared,
 }
 
 impl Client {
@@ -181,7 +182,7 @@ impl Client {
     /// `baseurl` is the base URL provided to the internal
     /// `reqwest::Client`, and should include a scheme and hostname,
     /// as well as port and a path stem if applicable.
-    pub fn new(baseurl: &str, inner: crate::client::Shared) -> Self {
+    pub fn new(baseurl: &str, inner: crate::transport::Shared) -> Self {
         #[cfg(not(target_arch = "wasm32"))]
         let client = {
             let dur = ::std::time::Duration::from_secs(15u64);
@@ -201,7 +202,7 @@ impl Client {
     pub fn new_with_client(
         baseurl: &str,
         client: reqwest::Client,
-        inner: crate::client::Shared,
+        inner: crate::transport::Shared,
     ) -> Self {
         Self {
             baseurl: baseurl.to_string(),
@@ -211,7 +212,7 @@ impl Client {
     }
 }
 
-impl ClientInfo<crate::client::Shared> for Client {
+impl ClientInfo<crate::transport::Shared> for Client {
     fn api_version() -> &'static str {
         "2.0"
     }
@@ -224,7 +225,7 @@ impl ClientInfo<crate::client::Shared> for Client {
         &self.client
     }
 
-    fn inner(&self) -> &crate::client::Shared {
+    fn inner(&self) -> &crate::transport::Shared {
         &self.inner
     }
 }
@@ -233,7 +234,7 @@ const _: () = {
     #[allow(dead_code)]
     fn assert_client_hooks()
     where
-        Client: ClientHooks<crate::client::Shared>,
+        Client: ClientHooks<crate::transport::Shared>,
     {}
 };
 

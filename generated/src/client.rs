@@ -4,21 +4,27 @@
 //! The client: settings, authentication and one method per operation.
 use std::fmt;
 use std::time::Duration;
-use progenitor_client::{ClientHooks, ClientInfo, OperationInfo, ResponseValue};
+use progenitor_client::{ClientInfo, ResponseValue};
 use crate::backend;
+use crate::transport::{self, Shared, DEFAULT_MAX_RETRIES};
+
 #[allow(unused_imports)]
 use crate::{types, Error, Validate};
+
 /// The base URL used unless [`ClientBuilder::base_url`] says otherwise: the spec's
 /// first server.
 pub const DEFAULT_BASE_URL: &str = "https://api.linqapp.com";
 
-/// How long a whole request may take, unless [`ClientBuilder::timeout`] says otherwise.
+/// How long a whole request may take, unless [`ClientBuilder::timeout`] says
+/// otherwise.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
 
-/// How long connecting may take, unless [`ClientBuilder::connect_timeout`] says otherwise.
+/// How long connecting may take, unless [`ClientBuilder::connect_timeout`] says
+/// otherwise.
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 
-/// The `User-Agent` header sent by a client that builds its own HTTP client.
+/// The `User-Agent` header sent unless [`ClientBuilder::user_agent`] says
+/// otherwise: the crate's name and version.
 pub const USER_AGENT: &str = concat!(
     env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")
 );
@@ -29,21 +35,27 @@ pub const TOKEN_ENV_VAR: &str = "LINQ_INTEGRATION_TOKEN";
 ///The header that carries the token: `X-LINQ-INTEGRATION-TOKEN`.
 pub const TOKEN_HEADER: &str = "x-linq-integration-token";
 
-/// What the inner client's hooks read on every request.
-#[derive(Clone)]
-pub(crate) struct Shared {
-    token: reqwest::header::HeaderValue,
-}
-
-impl fmt::Debug for Shared {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Shared").field("token", &"<redacted>").finish()
+/// The token as a header value marked sensitive, so that it never shows in
+/// `Debug` output. The error never echoes the value, not even a malformed one.
+fn sensitive_token(token: &str) -> Result<reqwest::header::HeaderValue, Error> {
+    let mut value = reqwest::header::HeaderValue::from_str(token.trim())
+        .map_err(|_| Error::Config(
+            "the token contains characters a header cannot carry".to_owned(),
+        ))?;
+    if value.is_empty() {
+        return Err(Error::Config("the token is empty".to_owned()));
     }
+
+    value.set_sensitive(true);
+
+    Ok(value)
 }
 
-/**A client of the Linq Partner API.
-
-Made with [`Client::new`], [`Client::from_env`], or [`Client::builder`] for other settings. Cloning is cheap: clones share one connection pool.*/
+/// A client of the Linq Partner API.
+///
+/// Made with [`Client::new`], [`Client::from_env`], or [`Client::builder`] for other settings. Cloning is cheap: clones share one connection pool.
+///
+/// Failed requests are retried with exponential backoff and jitter (see [`ClientBuilder::max_retries`]): always when no connection could be made or the server answered 429 (waiting for its `Retry-After`, up to [`MAX_RETRY_AFTER`](crate::MAX_RETRY_AFTER)); after a timeout or a 5xx, only for idempotent methods (GET, PUT, DELETE), so that a POST is never sent twice unless [`ClientBuilder::retry_non_idempotent`] says so.
 #[derive(Clone, Debug)]
 pub struct Client {
     inner: backend::Client,
@@ -55,6 +67,9 @@ pub struct ClientBuilder {
     base_url: Option<String>,
     timeout: Option<Duration>,
     connect_timeout: Option<Duration>,
+    max_retries: Option<u32>,
+    retry_non_idempotent: bool,
+    user_agent: Option<String>,
     http_client: Option<reqwest::Client>,
     token: Option<String>,
 }
@@ -65,6 +80,9 @@ impl fmt::Debug for ClientBuilder {
             .field("base_url", &self.base_url)
             .field("timeout", &self.timeout)
             .field("connect_timeout", &self.connect_timeout)
+            .field("max_retries", &self.max_retries)
+            .field("retry_non_idempotent", &self.retry_non_idempotent)
+            .field("user_agent", &self.user_agent)
             .field("http_client", &self.http_client)
             .field("token", &self.token.as_ref().map(|_| "<redacted>"))
             .finish()
@@ -79,8 +97,7 @@ impl ClientBuilder {
         self
     }
 
-    /// How long a whole request may take, instead of [`DEFAULT_TIMEOUT`]. Not
-    /// used with [`ClientBuilder::http_client`], whose own settings apply.
+    /// How long a whole request may take, instead of [`DEFAULT_TIMEOUT`].
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = Some(timeout);
         self
@@ -90,6 +107,28 @@ impl ClientBuilder {
     /// used with [`ClientBuilder::http_client`], whose own settings apply.
     pub fn connect_timeout(mut self, timeout: Duration) -> Self {
         self.connect_timeout = Some(timeout);
+        self
+    }
+
+    /// How many times a failed request is retried, instead of
+    /// [`DEFAULT_MAX_RETRIES`](crate::DEFAULT_MAX_RETRIES); 0 turns retries off.
+    pub fn max_retries(mut self, max_retries: u32) -> Self {
+        self.max_retries = Some(max_retries);
+        self
+    }
+
+    /// Whether a POST or PATCH is retried after a timeout or a 5xx, when the
+    /// server may already have acted on it. Off by default: turn it on only for
+    /// operations that are safe to repeat.
+    pub fn retry_non_idempotent(mut self, retry: bool) -> Self {
+        self.retry_non_idempotent = retry;
+        self
+    }
+
+    /// The `User-Agent` header, instead of [`USER_AGENT`]. Not used with
+    /// [`ClientBuilder::http_client`], whose own settings apply.
+    pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
+        self.user_agent = Some(user_agent.into());
         self
     }
 
@@ -110,18 +149,9 @@ impl ClientBuilder {
     /// Fails when the base URL is not an absolute `http` or `https` URL, when
     /// there is no usable token, or when the HTTP client cannot be built.
     pub fn build(self) -> Result<Client, Error> {
-        let base_url = self.base_url.unwrap_or_else(|| DEFAULT_BASE_URL.to_owned());
-        let parsed = reqwest::Url::parse(&base_url)
-            .map_err(|error| Error::Config(
-                format!("base URL `{base_url}` is not a URL: {error}"),
-            ))?;
-        if !matches!(parsed.scheme(), "http" | "https") || parsed.cannot_be_a_base() {
-            return Err(
-                Error::Config(
-                    format!("base URL `{base_url}` is not an http or https URL"),
-                ),
-            );
-        }
+        let base_url = checked_base_url(
+            self.base_url.as_deref().unwrap_or(DEFAULT_BASE_URL),
+        )?;
         let token = match self.token {
             Some(token) => token,
             None => {
@@ -135,14 +165,7 @@ impl ClientBuilder {
                     })?
             }
         };
-        let mut token = reqwest::header::HeaderValue::from_str(token.trim())
-            .map_err(|_| Error::Config(
-                "the token contains characters a header cannot carry".to_owned(),
-            ))?;
-        if token.is_empty() {
-            return Err(Error::Config("the token is empty".to_owned()));
-        }
-        token.set_sensitive(true);
+        let token = sensitive_token(&token)?;
         let http_client = match self.http_client {
             Some(client) => client,
             None => {
@@ -151,40 +174,94 @@ impl ClientBuilder {
                     .connect_timeout(
                         self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT),
                     )
-                    .user_agent(USER_AGENT)
+                    .user_agent(self.user_agent.as_deref().unwrap_or(USER_AGENT))
                     .build()
                     .map_err(|error| Error::Config(
                         format!("cannot build the HTTP client: {error}"),
                     ))?
             }
         };
-        let shared = Shared { token };
-        let inner = backend::Client::new_with_client(
-            base_url.trim_end_matches('/'),
-            http_client,
-            shared,
-        );
+        let shared = Shared {
+            token,
+            timeout: self.timeout,
+            max_retries: self.max_retries.unwrap_or(DEFAULT_MAX_RETRIES),
+            retry_non_idempotent: self.retry_non_idempotent,
+        };
+        let inner = backend::Client::new_with_client(&base_url, http_client, shared);
         Ok(Client { inner })
     }
 }
 
-impl ClientHooks<Shared> for backend::Client {
-    async fn pre<E>(
-        &self,
-        request: &mut reqwest::Request,
-        info: &OperationInfo,
-    ) -> Result<(), progenitor_client::Error<E>> {
-        let headers = request.headers_mut();
-        headers.remove("api-version");
-        if true {
-            headers
-                .insert(
-                    reqwest::header::HeaderName::from_static(TOKEN_HEADER),
-                    self.inner().token.clone(),
-                );
-        }
-        let _ = info;
-        Ok(())
+fn checked_base_url(base_url: &str) -> Result<String, Error> {
+    let parsed = reqwest::Url::parse(base_url)
+        .map_err(|error| Error::Config(
+            format!("base URL `{base_url}` is not a URL: {error}"),
+        ))?;
+    if !matches!(parsed.scheme(), "http" | "https") || parsed.cannot_be_a_base() {
+        return Err(
+            Error::Config(format!("base URL `{base_url}` is not an http or https URL")),
+        );
+    }
+
+    Ok(base_url.trim_end_matches('/').to_owned())
+}
+
+/// Settings for some requests, overriding the client's: see [`Client::with_options`].
+#[derive(Clone, Default)]
+pub struct RequestOptions {
+    base_url: Option<String>,
+    timeout: Option<Duration>,
+    max_retries: Option<u32>,
+    retry_non_idempotent: Option<bool>,
+    token: Option<String>,
+}
+
+impl fmt::Debug for RequestOptions {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RequestOptions")
+            .field("base_url", &self.base_url)
+            .field("timeout", &self.timeout)
+            .field("max_retries", &self.max_retries)
+            .field("retry_non_idempotent", &self.retry_non_idempotent)
+            .field("token", &self.token.as_ref().map(|_| "<redacted>"))
+            .finish()
+    }
+}
+
+impl RequestOptions {
+    /// No overrides.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Another server, such as `http://127.0.0.1:8080`.
+    pub fn base_url(mut self, base_url: impl Into<String>) -> Self {
+        self.base_url = Some(base_url.into());
+        self
+    }
+
+    /// How long a whole request may take.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
+    /// How many times a failed request is retried; 0 turns retries off.
+    pub fn max_retries(mut self, max_retries: u32) -> Self {
+        self.max_retries = Some(max_retries);
+        self
+    }
+
+    /// Whether a POST or PATCH is retried after a timeout or a 5xx.
+    pub fn retry_non_idempotent(mut self, retry: bool) -> Self {
+        self.retry_non_idempotent = Some(retry);
+        self
+    }
+
+    /// Another token.
+    pub fn token(mut self, token: impl Into<String>) -> Self {
+        self.token = Some(token.into());
+        self
     }
 }
 
@@ -209,38 +286,66 @@ impl Client {
         self.inner.baseurl()
     }
 
-    /**Create Contact
+    /// A client that sends its requests with `options` overriding this client's
+    /// settings. It shares this client's connection pool, so making one per
+    /// request is cheap.
+    ///
+    /// Fails when the options' base URL or token is not usable.
+    pub fn with_options(&self, options: RequestOptions) -> Result<Client, Error> {
+        let mut shared = self.inner.inner().clone();
+        if let Some(timeout) = options.timeout {
+            shared.timeout = Some(timeout);
+        }
+        if let Some(max_retries) = options.max_retries {
+            shared.max_retries = max_retries;
+        }
+        if let Some(retry) = options.retry_non_idempotent {
+            shared.retry_non_idempotent = retry;
+        }
+        if let Some(token) = &options.token {
+            shared.token = sensitive_token(token)?;
+        }
+        let base_url = match &options.base_url {
+            Some(base_url) => checked_base_url(base_url)?,
+            None => self.inner.baseurl().to_owned(),
+        };
+        let http_client = self.inner.client().clone();
+        Ok(Client {
+            inner: backend::Client::new_with_client(&base_url, http_client, shared),
+        })
+    }
 
-Creates a new contact. You can optionally specify a user_email to assign the contact to a specific user in your organization. If not provided, the contact will be automatically associated with the first admin user.
-
-**Note:** At least one of the following fields must be provided: `first_name`, `last_name`, `email`, or `phone_number`. Attempting to create a contact without any of these fields will result in a 422 validation error.
-
-`POST /api/partner/v2/contacts`
-
-# Example
-
-```no_run
-# async fn run() -> Result<(), linq_partner_v2::Error> {
-// The token comes from the LINQ_INTEGRATION_TOKEN environment variable.
-let client = linq_partner_v2::Client::from_env()?;
-
-let body = linq_partner_v2::examples::create_contact_without_owner();
-
-let response = client.create_contact(&body).await?;
-
-println!("{:?}", response.into_inner());
-
-# Ok(())
-# }
-```*/
+    /// Create Contact
+    ///
+    /// Creates a new contact. You can optionally specify a user_email to assign the contact to a specific user in your organization. If not provided, the contact will be automatically associated with the first admin user.
+    ///
+    /// **Note:** At least one of the following fields must be provided: `first_name`, `last_name`, `email`, or `phone_number`. Attempting to create a contact without any of these fields will result in a 422 validation error.
+    ///
+    /// `POST /api/partner/v2/contacts`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run() -> Result<(), linq_partner_v2::Error> {
+    /// // The token comes from the LINQ_INTEGRATION_TOKEN environment variable.
+    /// let client = linq_partner_v2::Client::from_env()?;
+    /// let body = linq_partner_v2::examples::create_contact_without_owner();
+    /// let response = client.create_contact(&body).await?;
+    /// println!("{:?}", response.into_inner());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn create_contact<'a>(
         &'a self,
         body: &'a types::CreateContactRequest,
     ) -> Result<ResponseValue<types::CreateContactResponse>, Error> {
         Validate::validate(body)?;
-        match self.inner.create_contact(body).await {
+        let (result, exchange) = transport::recorded(self.inner.create_contact(body))
+            .await;
+        match result {
+            Ok(_) if exchange.too_large => Err(Error::too_large(&exchange)),
             Ok(response) => Ok(response),
-            Err(error) => Err(Error::from_backend(error).await),
+            Err(error) => Err(Error::from_backend(error, &exchange).await),
         }
     }
 }

@@ -2,19 +2,27 @@
 // Do not edit: change the spec and run the command again.
 
 //! The errors of a call.
+use std::time::Duration;
 use progenitor_client::ResponseValue;
 use reqwest::StatusCode;
 use reqwest::header::HeaderMap;
+
 #[allow(unused_imports)]
 use crate::types;
+use crate::transport::{Exchange, MAX_RESPONSE_BODY};
 use crate::ValidationError;
+
 /// The most bytes of an unexpected response body kept in an [`Error`].
 pub const MAX_KEPT_BODY: usize = 64 * 1024;
+
+/// The response header that carries the server's id of a request, when it sends one.
+pub const REQUEST_ID_HEADER: &str = "x-request-id";
 
 /// Why a call did not return the documented success response.
 ///
 /// Each kind of failure is its own variant, so that callers match on it rather
-/// than on message text. Messages never contain the token.
+/// than on message text. Messages are one line and never contain the token.
+/// Bodies kept for undocumented responses are cut to [`MAX_KEPT_BODY`] bytes.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
@@ -26,40 +34,77 @@ pub enum Error {
     #[error("request not sent: {0}")]
     Invalid(#[from] ValidationError),
     ///The API answered with its documented error body, [`types::StandardError`].
-    #[error("the API refused the request: {status} {}", body.error_code)]
-    Api {
-        /// The status.
-        status: StatusCode,
-        /// The response headers.
-        headers: HeaderMap,
-        /// The error body.
-        body: Box<types::StandardError>,
+    #[error(
+        "the API refused the request ({}): {}: {}",
+        .0.status,
+        .0.body.error_code,
+        .0.body.message
+    )]
+    Api(Box<ErrorResponse<types::StandardError>>),
+    /// 401: the token is missing, wrong or revoked.
+    #[error("the API refused the token (401 Unauthorized)")]
+    Unauthorized(Box<ErrorResponse>),
+    /// 403: the token may not do this.
+    #[error("the token may not do this (403 Forbidden)")]
+    Forbidden(Box<ErrorResponse>),
+    /// 404: there is no such resource.
+    #[error("not found (404)")]
+    NotFound(Box<ErrorResponse>),
+    /// 429: too many requests, still after the retries.
+    #[error(
+        "rate limited (429){}",
+        retry_after.map(
+            |wait|format!(", retry after {}s", wait.as_secs())
+        ).unwrap_or_default()
+    )]
+    RateLimited {
+        /// The wait the server asked for in `Retry-After`, when it gave one in seconds.
+        retry_after: Option<Duration>,
+        /// The response.
+        response: Box<ErrorResponse>,
     },
-    /// The API answered with a status the spec does not document for the operation.
-    #[error("unexpected response status {status}")]
-    UnexpectedStatus {
-        /// The status.
-        status: StatusCode,
-        /// The response headers.
-        headers: HeaderMap,
-        /// The start of the response body, at most [`MAX_KEPT_BODY`] bytes.
-        body: String,
-    },
+    /// 5xx: the server failed, still after any retries.
+    #[error("server error ({})", .0.status)]
+    Server(Box<ErrorResponse>),
+    /// Another status the spec does not document for the operation.
+    #[error("unexpected response status {}", .0.status)]
+    UnexpectedStatus(Box<ErrorResponse>),
     /// A documented status came with a body that does not match its schema.
-    #[error("the response body does not match the spec: {source}")]
+    #[error("the {status} response body does not match the spec: {source}")]
     InvalidResponse {
-        /// The start of the response body, at most [`MAX_KEPT_BODY`] bytes.
+        /// The status.
+        status: StatusCode,
+        /// The start of the response body.
         body: String,
         /// What did not match.
         source: serde_json::Error,
     },
+    /// The response body is longer than [`MAX_RESPONSE_BODY`]; the rest was not read.
+    #[error("the {status} response body is longer than {limit} bytes")]
+    ResponseTooLarge {
+        /// The status.
+        status: StatusCode,
+        /// The limit, [`MAX_RESPONSE_BODY`].
+        limit: usize,
+    },
     /// No response came within the timeout.
-    #[error("the request timed out")]
-    Timeout(#[source] reqwest::Error),
+    #[error("the request timed out after {attempts} attempt(s)")]
+    Timeout {
+        /// How many times the request was sent.
+        attempts: u32,
+        /// The HTTP client's error.
+        source: reqwest::Error,
+    },
     /// The server could not be reached.
-    #[error("cannot connect to the server")]
-    Connect(#[source] reqwest::Error),
-    /// The request could not be built or sent, or the response could not be read.
+    #[error("cannot connect to the server after {attempts} attempt(s)")]
+    Connect {
+        /// How many times a connection was tried.
+        attempts: u32,
+        /// The HTTP client's error.
+        source: reqwest::Error,
+    },
+    /// The request could not be sent, or the response could not be read (such as a
+    /// connection closed in the middle of the body).
     #[error("the request failed")]
     Transport(#[source] reqwest::Error),
 }
@@ -68,57 +113,139 @@ impl Error {
     /// The response status, when the server answered.
     pub fn status(&self) -> Option<StatusCode> {
         match self {
-            Error::Api { status, .. } => Some(*status),
-            Error::UnexpectedStatus { status, .. } => Some(*status),
-            Error::Timeout(error) | Error::Connect(error) | Error::Transport(error) => {
-                error.status()
-            }
+            Error::Api(response) => Some(response.status),
+            Error::Unauthorized(response)
+            | Error::Forbidden(response)
+            | Error::NotFound(response)
+            | Error::RateLimited { response, .. }
+            | Error::Server(response)
+            | Error::UnexpectedStatus(response) => Some(response.status),
+            Error::InvalidResponse { status, .. }
+            | Error::ResponseTooLarge { status, .. } => Some(*status),
             _ => None,
         }
     }
 
-    /// Turns the backend's error into ours, reading at most [`MAX_KEPT_BODY`] bytes
-    /// of an unexpected response.
+    /// The response headers, when the server answered and they were kept.
+    pub fn headers(&self) -> Option<&HeaderMap> {
+        match self {
+            Error::Api(response) => Some(&response.headers),
+            Error::Unauthorized(response)
+            | Error::Forbidden(response)
+            | Error::NotFound(response)
+            | Error::RateLimited { response, .. }
+            | Error::Server(response)
+            | Error::UnexpectedStatus(response) => Some(&response.headers),
+            _ => None,
+        }
+    }
+
+    /// The server's id of the request ([`REQUEST_ID_HEADER`]), when it sent one.
+    pub fn request_id(&self) -> Option<&str> {
+        self.headers()?.get(REQUEST_ID_HEADER)?.to_str().ok()
+    }
+
+    pub(crate) fn too_large(exchange: &Exchange) -> Error {
+        Error::ResponseTooLarge {
+            status: exchange.status.unwrap_or_default(),
+            limit: MAX_RESPONSE_BODY,
+        }
+    }
+
+    /// Turns the backend's error into ours, with what the transport recorded.
     pub(crate) async fn from_backend<E: ErrorBody>(
         error: progenitor_client::Error<E>,
+        exchange: &Exchange,
     ) -> Error {
         use progenitor_client::Error as Backend;
+        if exchange.too_large {
+            return Error::too_large(exchange);
+        }
         match error {
             Backend::ErrorResponse(value) => E::into_error(value),
             Backend::UnexpectedResponse(response) => {
                 let status = response.status();
                 let headers = response.headers().clone();
-                let body = read_bounded(response).await;
-                Error::UnexpectedStatus {
-                    status,
-                    headers,
-                    body,
-                }
+                let body = match response.bytes().await {
+                    Ok(bytes) => kept_text(&bytes),
+                    Err(error) => return Error::Transport(error),
+                };
+                Error::from_status(status, headers, body)
             }
             Backend::InvalidResponsePayload(bytes, source) => {
                 Error::InvalidResponse {
+                    status: exchange.status.unwrap_or_default(),
                     body: kept_text(&bytes),
                     source,
                 }
             }
             Backend::CommunicationError(error)
             | Backend::ResponseBodyError(error)
-            | Backend::InvalidUpgrade(error) => Error::from_transport(error),
+            | Backend::InvalidUpgrade(error) => {
+                Error::from_transport(error, exchange.attempts)
+            }
             Backend::InvalidRequest(message) | Backend::Custom(message) => {
                 Error::Config(message)
             }
         }
     }
 
-    fn from_transport(error: reqwest::Error) -> Error {
-        if error.is_timeout() {
-            Error::Timeout(error)
-        } else if error.is_connect() {
-            Error::Connect(error)
+    /// The error for a status the operation does not document.
+    pub(crate) fn from_status(
+        status: StatusCode,
+        headers: HeaderMap,
+        body: String,
+    ) -> Error {
+        let response = Box::new(ErrorResponse {
+            status,
+            headers,
+            body,
+        });
+        match status {
+            StatusCode::UNAUTHORIZED => Error::Unauthorized(response),
+            StatusCode::FORBIDDEN => Error::Forbidden(response),
+            StatusCode::NOT_FOUND => Error::NotFound(response),
+            StatusCode::TOO_MANY_REQUESTS => {
+                let retry_after = crate::transport::retry_after(&response.headers);
+                Error::RateLimited {
+                    retry_after,
+                    response,
+                }
+            }
+            status if status.is_server_error() => Error::Server(response),
+            _ => Error::UnexpectedStatus(response),
+        }
+    }
+
+    fn from_transport(error: reqwest::Error, attempts: u32) -> Error {
+        let attempts = attempts.max(1);
+        if error.is_connect() {
+            Error::Connect {
+                attempts,
+                source: error,
+            }
+        } else if error.is_timeout() {
+            Error::Timeout {
+                attempts,
+                source: error,
+            }
         } else {
             Error::Transport(error)
         }
     }
+}
+
+/// The parts of an error response the client keeps: the status, the headers and
+/// the body, typed for documented error bodies and otherwise text cut to
+/// [`MAX_KEPT_BODY`] bytes.
+#[derive(Debug, Clone)]
+pub struct ErrorResponse<B = String> {
+    /// The status.
+    pub status: StatusCode,
+    /// The headers.
+    pub headers: HeaderMap,
+    /// The body.
+    pub body: B,
 }
 
 /// A body type of documented error responses.
@@ -130,11 +257,7 @@ impl ErrorBody for () {
     fn into_error(value: ResponseValue<Self>) -> Error {
         let status = value.status();
         let headers = value.headers().clone();
-        Error::UnexpectedStatus {
-            status,
-            headers,
-            body: String::new(),
-        }
+        Error::from_status(status, headers, String::new())
     }
 }
 
@@ -142,30 +265,30 @@ impl ErrorBody for types::StandardError {
     fn into_error(value: ResponseValue<Self>) -> Error {
         let status = value.status();
         let headers = value.headers().clone();
-        Error::Api {
-            status,
-            headers,
-            body: Box::new(value.into_inner()),
-        }
+        Error::Api(
+            Box::new(ErrorResponse {
+                status,
+                headers,
+                body: value.into_inner(),
+            }),
+        )
     }
-}
-
-async fn read_bounded(mut response: reqwest::Response) -> String {
-    let mut kept = Vec::new();
-
-    while let Ok(Some(chunk)) = response.chunk().await {
-        let room = MAX_KEPT_BODY - kept.len();
-        kept.extend_from_slice(&chunk[..chunk.len().min(room)]);
-        if kept.len() == MAX_KEPT_BODY {
-            break;
-        }
-    }
-
-    kept_text(&kept)
 }
 
 fn kept_text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(&bytes[..bytes.len().min(MAX_KEPT_BODY)]).into_owned()
+}
+
+/// Reading the server's request id from a successful response.
+pub trait ResponseExt {
+    /// The server's id of the request ([`REQUEST_ID_HEADER`]), when it sent one.
+    fn request_id(&self) -> Option<&str>;
+}
+
+impl<T> ResponseExt for ResponseValue<T> {
+    fn request_id(&self) -> Option<&str> {
+        self.headers().get(REQUEST_ID_HEADER)?.to_str().ok()
+    }
 }
 
 /// The code of an error response: one variant per code the API docs document,

@@ -4,6 +4,7 @@
 //! The request examples of the API docs, built with the typed API.
 #[allow(unused_imports)]
 use crate::types;
+
 ///The `withoutOwner` example of `create_contact`: Create contact with default owner.
 pub fn create_contact_without_owner() -> types::CreateContactRequest {
     types::CreateContactRequest {

@@ -4,6 +4,7 @@
 //! Rules of the spec checked before a request is sent.
 #[allow(unused_imports)]
 use crate::types;
+
 /// A value that the spec constrains beyond what its type expresses.
 pub trait Validate {
     /// Checks the value against the spec's rules.

@@ -101,18 +101,23 @@ async fn both_documented_422_bodies_become_typed_errors() {
             .create_contact(&linq_partner_v2::examples::create_contact_with_owner())
             .await
             .expect_err("a 422 is an error");
-        let Error::Api { status, body, .. } = &error else {
+        let Error::Api(response) = &error else {
             panic!("{name}: not an API error: {error:?}")
         };
-        assert_eq!(*status, 422);
+        assert_eq!(response.status, 422);
+        let body = &response.body;
         assert_eq!(body.error_code, code, "{name}");
         assert_eq!(Some(body.message.as_str()), documented["message"].as_str());
-        assert_eq!(body.errors.len(), 1);
+        assert_eq!(
+            serde_json::to_value(&body.errors).unwrap(),
+            documented["errors"]
+        );
         assert_eq!(
             error.to_string(),
             format!(
-                "the API refused the request: 422 Unprocessable Entity {}",
-                code.as_str()
+                "the API refused the request (422 Unprocessable Entity): {}: {}",
+                code.as_str(),
+                body.message
             )
         );
     }
@@ -131,12 +136,15 @@ async fn an_unknown_error_code_is_kept() {
         .create_contact(&linq_partner_v2::examples::create_contact_without_owner())
         .await
         .unwrap_err();
-    let Error::Api { body, .. } = error else {
+    let Error::Api(response) = error else {
         panic!("not an API error")
     };
-    assert_eq!(body.error_code, ErrorCode::Other("RATE_LIMITED".to_owned()));
     assert_eq!(
-        serde_json::to_value(&*body).unwrap()["error_code"],
+        response.body.error_code,
+        ErrorCode::Other("RATE_LIMITED".to_owned())
+    );
+    assert_eq!(
+        serde_json::to_value(&response.body).unwrap()["error_code"],
         "RATE_LIMITED"
     );
 }
@@ -185,18 +193,18 @@ async fn a_contact_without_name_email_or_phone_is_refused_before_sending() {
 async fn an_undocumented_status_keeps_its_body() {
     let server = MockServer::start().await;
     Mock::given(method("POST"))
-        .respond_with(ResponseTemplate::new(503).set_body_string("<html>down</html>"))
+        .respond_with(ResponseTemplate::new(418).set_body_string("<html>teapot</html>"))
         .mount(&server)
         .await;
     let error = client(&server)
         .create_contact(&linq_partner_v2::examples::create_contact_without_owner())
         .await
         .unwrap_err();
-    let Error::UnexpectedStatus { status, body, .. } = &error else {
+    let Error::UnexpectedStatus(response) = &error else {
         panic!("{error:?}")
     };
-    assert_eq!(*status, 503);
-    assert_eq!(body, "<html>down</html>");
+    assert_eq!(response.status, 418);
+    assert_eq!(response.body, "<html>teapot</html>");
 }
 
 #[tokio::test]
@@ -212,9 +220,10 @@ async fn a_201_that_breaks_the_schema_is_an_invalid_response() {
         .create_contact(&linq_partner_v2::examples::create_contact_without_owner())
         .await
         .unwrap_err();
-    let Error::InvalidResponse { body, .. } = &error else {
+    let Error::InvalidResponse { status, body, .. } = &error else {
         panic!("{error:?}")
     };
+    assert_eq!(*status, 201);
     assert_eq!(body, r#"{"data":{"id":"x"}}"#);
 }
 

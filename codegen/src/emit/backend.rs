@@ -56,7 +56,7 @@ pub fn run(api: &Api) -> Result<Backend, Vec<Problem>> {
         // Our client implements the hooks (authentication, headers), so a missing
         // implementation must be a compile error rather than a silent default.
         .with_hooks(HooksMode::Expected)
-        .with_inner_type(quote! { crate::client::Shared })
+        .with_inner_type(quote! { crate::transport::Shared })
         .with_derive("PartialEq");
     if api.uses_date_time {
         let date_time = schemars::schema::SchemaObject {

@@ -40,35 +40,33 @@ pub fn emit(
 
     let default_base_url = api.default_server.as_deref().unwrap_or("http://localhost");
     let auth = Auth::new(api);
-    let Auth {
-        constants,
-        field,
-        field_debug,
-        builder_field,
-        builder_setter,
-        builder_debug,
-        resolve,
-        shared_value,
-        header_hook,
-    } = auth;
     let title = &api.title;
     let client_doc = format!(
-        "A client of the {title}.\n\nMade with [`Client::new`]{}, or [`Client::builder`] for other settings. \
-         Cloning is cheap: clones share one connection pool.",
+        "A client of the {title}.\n\nMade with [`Client::new`]{}, or [`Client::builder`] for \
+         other settings. Cloning is cheap: clones share one connection pool.\n\n\
+         Failed requests are retried with exponential backoff and jitter (see \
+         [`ClientBuilder::max_retries`]): always when no connection could be made or the \
+         server answered 429 (waiting for its `Retry-After`, up to \
+         [`MAX_RETRY_AFTER`](crate::MAX_RETRY_AFTER)); after a timeout or a 5xx, only for \
+         idempotent methods (GET, PUT, DELETE), so that a POST is never sent twice unless \
+         [`ClientBuilder::retry_non_idempotent`] says so.",
         if api.auth.is_some() {
             ", [`Client::from_env`]"
         } else {
             ""
         },
     );
+    let client_doc = super::doc_lines(&client_doc, false);
     let new_fn = match &api.auth {
         Some(auth) => {
             let doc = format!(
-                "A client of the default server that authenticates with `token`, sent in the `{}` header.",
+                "A client of the default server that authenticates with `token`, sent in the \
+                 `{}` header.",
                 auth.header
             );
             let env_doc = format!(
-                "A client of the default server that reads its token from the `{}` environment variable.",
+                "A client of the default server that reads its token from the `{}` \
+                 environment variable.",
                 auth.env_var
             );
             quote! {
@@ -90,14 +88,27 @@ pub fn emit(
             }
         },
     };
+    let Auth {
+        constants,
+        builder_field,
+        builder_setter,
+        builder_debug,
+        resolve,
+        shared_value,
+        options_field,
+        options_setter,
+        options_debug,
+        options_apply,
+    } = auth;
 
     Ok(quote! {
         use std::fmt;
         use std::time::Duration;
 
-        use progenitor_client::{ClientHooks, ClientInfo, OperationInfo, ResponseValue};
+        use progenitor_client::{ClientInfo, ResponseValue};
 
         use crate::backend;
+        use crate::transport::{self, Shared, DEFAULT_MAX_RETRIES};
         #[allow(unused_imports)]
         use crate::{types, Error, Validate};
 
@@ -105,30 +116,21 @@ pub fn emit(
         /// first server.
         pub const DEFAULT_BASE_URL: &str = #default_base_url;
 
-        /// How long a whole request may take, unless [`ClientBuilder::timeout`] says otherwise.
+        /// How long a whole request may take, unless [`ClientBuilder::timeout`] says
+        /// otherwise.
         pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
 
-        /// How long connecting may take, unless [`ClientBuilder::connect_timeout`] says otherwise.
+        /// How long connecting may take, unless [`ClientBuilder::connect_timeout`] says
+        /// otherwise.
         pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 
-        /// The `User-Agent` header sent by a client that builds its own HTTP client.
+        /// The `User-Agent` header sent unless [`ClientBuilder::user_agent`] says
+        /// otherwise: the crate's name and version.
         pub const USER_AGENT: &str = concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION"));
 
         #constants
 
-        /// What the inner client's hooks read on every request.
-        #[derive(Clone)]
-        pub(crate) struct Shared {
-            #field
-        }
-
-        impl fmt::Debug for Shared {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.debug_struct("Shared") #field_debug .finish()
-            }
-        }
-
-        #[doc = #client_doc]
+        #client_doc
         #[derive(Clone, Debug)]
         pub struct Client {
             inner: backend::Client,
@@ -140,6 +142,9 @@ pub fn emit(
             base_url: Option<String>,
             timeout: Option<Duration>,
             connect_timeout: Option<Duration>,
+            max_retries: Option<u32>,
+            retry_non_idempotent: bool,
+            user_agent: Option<String>,
             http_client: Option<reqwest::Client>,
             #builder_field
         }
@@ -150,6 +155,9 @@ pub fn emit(
                     .field("base_url", &self.base_url)
                     .field("timeout", &self.timeout)
                     .field("connect_timeout", &self.connect_timeout)
+                    .field("max_retries", &self.max_retries)
+                    .field("retry_non_idempotent", &self.retry_non_idempotent)
+                    .field("user_agent", &self.user_agent)
                     .field("http_client", &self.http_client)
                     #builder_debug
                     .finish()
@@ -164,8 +172,7 @@ pub fn emit(
                 self
             }
 
-            /// How long a whole request may take, instead of [`DEFAULT_TIMEOUT`]. Not
-            /// used with [`ClientBuilder::http_client`], whose own settings apply.
+            /// How long a whole request may take, instead of [`DEFAULT_TIMEOUT`].
             pub fn timeout(mut self, timeout: Duration) -> Self {
                 self.timeout = Some(timeout);
                 self
@@ -175,6 +182,28 @@ pub fn emit(
             /// used with [`ClientBuilder::http_client`], whose own settings apply.
             pub fn connect_timeout(mut self, timeout: Duration) -> Self {
                 self.connect_timeout = Some(timeout);
+                self
+            }
+
+            /// How many times a failed request is retried, instead of
+            /// [`DEFAULT_MAX_RETRIES`](crate::DEFAULT_MAX_RETRIES); 0 turns retries off.
+            pub fn max_retries(mut self, max_retries: u32) -> Self {
+                self.max_retries = Some(max_retries);
+                self
+            }
+
+            /// Whether a POST or PATCH is retried after a timeout or a 5xx, when the
+            /// server may already have acted on it. Off by default: turn it on only for
+            /// operations that are safe to repeat.
+            pub fn retry_non_idempotent(mut self, retry: bool) -> Self {
+                self.retry_non_idempotent = retry;
+                self
+            }
+
+            /// The `User-Agent` header, instead of [`USER_AGENT`]. Not used with
+            /// [`ClientBuilder::http_client`], whose own settings apply.
+            pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
+                self.user_agent = Some(user_agent.into());
                 self
             }
 
@@ -191,41 +220,90 @@ pub fn emit(
             /// Fails when the base URL is not an absolute `http` or `https` URL, when
             /// there is no usable token, or when the HTTP client cannot be built.
             pub fn build(self) -> Result<Client, Error> {
-                let base_url = self.base_url.unwrap_or_else(|| DEFAULT_BASE_URL.to_owned());
-                let parsed = reqwest::Url::parse(&base_url)
-                    .map_err(|error| Error::Config(format!("base URL `{base_url}` is not a URL: {error}")))?;
-                if !matches!(parsed.scheme(), "http" | "https") || parsed.cannot_be_a_base() {
-                    return Err(Error::Config(format!("base URL `{base_url}` is not an http or https URL")));
-                }
+                let base_url = checked_base_url(self.base_url.as_deref().unwrap_or(DEFAULT_BASE_URL))?;
                 #resolve
                 let http_client = match self.http_client {
                     Some(client) => client,
                     None => reqwest::Client::builder()
                         .timeout(self.timeout.unwrap_or(DEFAULT_TIMEOUT))
                         .connect_timeout(self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT))
-                        .user_agent(USER_AGENT)
+                        .user_agent(self.user_agent.as_deref().unwrap_or(USER_AGENT))
                         .build()
                         .map_err(|error| Error::Config(format!("cannot build the HTTP client: {error}")))?,
                 };
-                let shared = Shared { #shared_value };
-                let inner = backend::Client::new_with_client(base_url.trim_end_matches('/'), http_client, shared);
+                let shared = Shared {
+                    #shared_value
+                    timeout: self.timeout,
+                    max_retries: self.max_retries.unwrap_or(DEFAULT_MAX_RETRIES),
+                    retry_non_idempotent: self.retry_non_idempotent,
+                };
+                let inner = backend::Client::new_with_client(&base_url, http_client, shared);
                 Ok(Client { inner })
             }
         }
 
-        impl ClientHooks<Shared> for backend::Client {
-            async fn pre<E>(
-                &self,
-                request: &mut reqwest::Request,
-                info: &OperationInfo,
-            ) -> Result<(), progenitor_client::Error<E>> {
-                let headers = request.headers_mut();
-                // The backend adds this header to every request; the API does not ask for it.
-                headers.remove("api-version");
-                #header_hook
-                let _ = info;
-                Ok(())
+        fn checked_base_url(base_url: &str) -> Result<String, Error> {
+            let parsed = reqwest::Url::parse(base_url)
+                .map_err(|error| Error::Config(format!("base URL `{base_url}` is not a URL: {error}")))?;
+            if !matches!(parsed.scheme(), "http" | "https") || parsed.cannot_be_a_base() {
+                return Err(Error::Config(format!("base URL `{base_url}` is not an http or https URL")));
             }
+            Ok(base_url.trim_end_matches('/').to_owned())
+        }
+
+        /// Settings for some requests, overriding the client's: see [`Client::with_options`].
+        #[derive(Clone, Default)]
+        pub struct RequestOptions {
+            base_url: Option<String>,
+            timeout: Option<Duration>,
+            max_retries: Option<u32>,
+            retry_non_idempotent: Option<bool>,
+            #options_field
+        }
+
+        impl fmt::Debug for RequestOptions {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.debug_struct("RequestOptions")
+                    .field("base_url", &self.base_url)
+                    .field("timeout", &self.timeout)
+                    .field("max_retries", &self.max_retries)
+                    .field("retry_non_idempotent", &self.retry_non_idempotent)
+                    #options_debug
+                    .finish()
+            }
+        }
+
+        impl RequestOptions {
+            /// No overrides.
+            pub fn new() -> Self {
+                Self::default()
+            }
+
+            /// Another server, such as `http://127.0.0.1:8080`.
+            pub fn base_url(mut self, base_url: impl Into<String>) -> Self {
+                self.base_url = Some(base_url.into());
+                self
+            }
+
+            /// How long a whole request may take.
+            pub fn timeout(mut self, timeout: Duration) -> Self {
+                self.timeout = Some(timeout);
+                self
+            }
+
+            /// How many times a failed request is retried; 0 turns retries off.
+            pub fn max_retries(mut self, max_retries: u32) -> Self {
+                self.max_retries = Some(max_retries);
+                self
+            }
+
+            /// Whether a POST or PATCH is retried after a timeout or a 5xx.
+            pub fn retry_non_idempotent(mut self, retry: bool) -> Self {
+                self.retry_non_idempotent = Some(retry);
+                self
+            }
+
+            #options_setter
         }
 
         impl Client {
@@ -241,38 +319,55 @@ pub fn emit(
                 self.inner.baseurl()
             }
 
+            /// A client that sends its requests with `options` overriding this client's
+            /// settings. It shares this client's connection pool, so making one per
+            /// request is cheap.
+            ///
+            /// Fails when the options' base URL or token is not usable.
+            pub fn with_options(&self, options: RequestOptions) -> Result<Client, Error> {
+                let mut shared = self.inner.inner().clone();
+                if let Some(timeout) = options.timeout {
+                    shared.timeout = Some(timeout);
+                }
+                if let Some(max_retries) = options.max_retries {
+                    shared.max_retries = max_retries;
+                }
+                if let Some(retry) = options.retry_non_idempotent {
+                    shared.retry_non_idempotent = retry;
+                }
+                #options_apply
+                let base_url = match &options.base_url {
+                    Some(base_url) => checked_base_url(base_url)?,
+                    None => self.inner.baseurl().to_owned(),
+                };
+                let http_client = self.inner.client().clone();
+                Ok(Client { inner: backend::Client::new_with_client(&base_url, http_client, shared) })
+            }
+
             #(#methods)*
         }
     })
 }
 
 /// The pieces of the client that exist only when the spec declares an API key.
+#[derive(Default)]
 struct Auth {
     constants: TokenStream,
-    field: TokenStream,
-    field_debug: TokenStream,
     builder_field: TokenStream,
     builder_setter: TokenStream,
     builder_debug: TokenStream,
     resolve: TokenStream,
     shared_value: TokenStream,
-    header_hook: TokenStream,
+    options_field: TokenStream,
+    options_setter: TokenStream,
+    options_debug: TokenStream,
+    options_apply: TokenStream,
 }
 
 impl Auth {
     fn new(api: &Api) -> Self {
         let Some(auth) = &api.auth else {
-            return Auth {
-                constants: TokenStream::new(),
-                field: TokenStream::new(),
-                field_debug: TokenStream::new(),
-                builder_field: TokenStream::new(),
-                builder_setter: TokenStream::new(),
-                builder_debug: TokenStream::new(),
-                resolve: TokenStream::new(),
-                shared_value: TokenStream::new(),
-                header_hook: TokenStream::new(),
-            };
+            return Auth::default();
         };
         let header = auth.header.to_ascii_lowercase();
         let env_var = &auth.env_var;
@@ -283,17 +378,6 @@ impl Auth {
             "The token sent in the `{}` header, instead of the `{env_var}` environment variable.",
             auth.header
         );
-        let unauthenticated: Vec<&str> = api
-            .operations
-            .iter()
-            .filter(|operation| !operation.authenticated)
-            .map(|operation| operation.id.as_str())
-            .collect();
-        let applies = if unauthenticated.is_empty() {
-            quote! { true }
-        } else {
-            quote! { !matches!(info.operation_id, #(#unauthenticated)|*) }
-        };
         Auth {
             constants: quote! {
                 #[doc = #env_doc]
@@ -301,9 +385,19 @@ impl Auth {
 
                 #[doc = #header_doc]
                 pub const TOKEN_HEADER: &str = #header;
+
+                /// The token as a header value marked sensitive, so that it never shows in
+                /// `Debug` output. The error never echoes the value, not even a malformed one.
+                fn sensitive_token(token: &str) -> Result<reqwest::header::HeaderValue, Error> {
+                    let mut value = reqwest::header::HeaderValue::from_str(token.trim())
+                        .map_err(|_| Error::Config("the token contains characters a header cannot carry".to_owned()))?;
+                    if value.is_empty() {
+                        return Err(Error::Config("the token is empty".to_owned()));
+                    }
+                    value.set_sensitive(true);
+                    Ok(value)
+                }
             },
-            field: quote! { token: reqwest::header::HeaderValue, },
-            field_debug: quote! { .field("token", &"<redacted>") },
             builder_field: quote! { token: Option<String>, },
             builder_setter: quote! {
                 #[doc = #token_doc]
@@ -320,21 +414,21 @@ impl Auth {
                         Error::Config(format!("no token given, and {TOKEN_ENV_VAR} is not set to one"))
                     })?,
                 };
-                // The value is never echoed: an error must not leak even a malformed token.
-                let mut token = reqwest::header::HeaderValue::from_str(token.trim())
-                    .map_err(|_| Error::Config("the token contains characters a header cannot carry".to_owned()))?;
-                if token.is_empty() {
-                    return Err(Error::Config("the token is empty".to_owned()));
-                }
-                token.set_sensitive(true);
+                let token = sensitive_token(&token)?;
             },
-            shared_value: quote! { token },
-            header_hook: quote! {
-                if #applies {
-                    headers.insert(
-                        reqwest::header::HeaderName::from_static(TOKEN_HEADER),
-                        self.inner().token.clone(),
-                    );
+            shared_value: quote! { token, },
+            options_field: quote! { token: Option<String>, },
+            options_setter: quote! {
+                /// Another token.
+                pub fn token(mut self, token: impl Into<String>) -> Self {
+                    self.token = Some(token.into());
+                    self
+                }
+            },
+            options_debug: quote! { .field("token", &self.token.as_ref().map(|_| "<redacted>")) },
+            options_apply: quote! {
+                if let Some(token) = &options.token {
+                    shared.token = sensitive_token(token)?;
                 }
             },
         }
@@ -384,14 +478,19 @@ fn operation_method(
         .map(|_| quote! { Validate::validate(body)?; });
     let takes_only_a_body = arguments.len() == 1
         && matches!(arguments[0], syn::Pat::Ident(argument) if argument.ident == "body");
-    let doc = operation_doc(api, operation, crate_ident, takes_only_a_body);
+    let doc = super::doc_lines(
+        &operation_doc(api, operation, crate_ident, takes_only_a_body),
+        false,
+    );
     Ok(quote! {
-        #[doc = #doc]
+        #doc
         pub async fn #name #generics (#inputs) -> Result<ResponseValue<#success>, Error> {
             #check
-            match self.inner.#name(#(#arguments),*).await {
+            let (result, exchange) = transport::recorded(self.inner.#name(#(#arguments),*)).await;
+            match result {
+                Ok(_) if exchange.too_large => Err(Error::too_large(&exchange)),
                 Ok(response) => Ok(response),
-                Err(error) => Err(Error::from_backend(error).await),
+                Err(error) => Err(Error::from_backend(error, &exchange).await),
             }
         }
     })

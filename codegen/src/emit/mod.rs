@@ -9,6 +9,7 @@ mod backend;
 mod client;
 mod errors;
 mod examples;
+mod transport;
 mod validation;
 
 use proc_macro2::TokenStream;
@@ -57,6 +58,7 @@ pub fn emit(api: &Api, options: &Options) -> Result<Vec<Emitted>, Vec<Problem>> 
     let errors = take(errors::emit(api));
     let client = take(client::emit(api, &backend, &validated, &crate_ident));
     let examples = take(examples::emit(api, &backend));
+    let transport = transport::emit(api);
     if !problems.is_empty() {
         return Err(problems);
     }
@@ -67,12 +69,12 @@ pub fn emit(api: &Api, options: &Options) -> Result<Vec<Emitted>, Vec<Problem>> 
         #![allow(clippy::all, reason = "the backend's code follows its own style")]
         #backend_tokens
     };
-    let module = |path, doc: &str, tokens: TokenStream| Emitted::Rust {
-        path,
-        tokens: quote! {
-            #![doc = #doc]
-            #tokens
-        },
+    let module = |path, doc: &str, tokens: TokenStream| {
+        let doc = doc_lines(doc.trim(), true);
+        Emitted::Rust {
+            path,
+            tokens: quote! { #doc #tokens },
+        }
     };
     Ok(vec![
         Emitted::Text {
@@ -106,11 +108,33 @@ pub fn emit(api: &Api, options: &Options) -> Result<Vec<Emitted>, Vec<Problem>> 
             examples,
         ),
         module(
+            "src/transport.rs",
+            " How requests travel: headers, authentication, retries, bounded reads, tracing.",
+            transport,
+        ),
+        module(
             "src/validation.rs",
             " Rules of the spec checked before a request is sent.",
             validation,
         ),
     ])
+}
+
+/// Documentation as one `#[doc]` attribute per line, which the formatter renders as
+/// `///` comments (or `//!` for inner documentation).
+pub(crate) fn doc_lines(text: &str, inner: bool) -> TokenStream {
+    let lines = text.lines().map(|line| {
+        if line.is_empty() {
+            String::new()
+        } else {
+            format!(" {line}")
+        }
+    });
+    if inner {
+        quote! { #(#![doc = #lines])* }
+    } else {
+        quote! { #(#[doc = #lines])* }
+    }
 }
 
 fn lib(api: &Api, crate_ident: &syn::Ident) -> TokenStream {
@@ -142,20 +166,23 @@ fn lib(api: &Api, crate_ident: &syn::Ident) -> TokenStream {
         .auth
         .as_ref()
         .map(|_| quote! { pub use client::{TOKEN_ENV_VAR, TOKEN_HEADER}; });
+    let doc = doc_lines(&doc, true);
     quote! {
-        #![doc = #doc]
+        #doc
         #![deny(missing_docs)]
 
         mod backend;
         mod client;
         mod error;
         pub mod examples;
+        mod transport;
         mod validation;
 
         pub use backend::types;
-        pub use client::{Client, ClientBuilder, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, USER_AGENT};
+        pub use client::{Client, ClientBuilder, RequestOptions, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, USER_AGENT};
         #auth_constants
-        pub use error::{Error, MAX_KEPT_BODY};
+        pub use error::{Error, ErrorResponse, ResponseExt, MAX_KEPT_BODY, REQUEST_ID_HEADER};
+        pub use transport::{DEFAULT_MAX_RETRIES, MAX_BACKOFF, MAX_RESPONSE_BODY, MAX_RETRY_AFTER, MIN_BACKOFF};
         #error_code
         pub use progenitor_client::ResponseValue;
         pub use validation::{Validate, ValidationError};
@@ -165,6 +192,10 @@ fn lib(api: &Api, crate_ident: &syn::Ident) -> TokenStream {
 fn manifest(api: &Api, options: &Options, backend: &backend::Backend) -> String {
     let type_space = backend.type_space();
     let mut dependencies = vec![
+        r#"backon = { version = "1", default-features = false, features = ["std", "tokio-sleep"] }"#.to_owned(),
+        r#"http = "1""#.to_owned(),
+        r#"tokio = { version = "1", default-features = false, features = ["rt", "time"] }"#.to_owned(),
+        r#"tracing = { version = "0.1", default-features = false, features = ["std"] }"#.to_owned(),
         r#"progenitor-client = "0.15""#.to_owned(),
         r#"reqwest = { version = "0.13", default-features = false, features = ["json", "query"] }"#
             .to_owned(),
