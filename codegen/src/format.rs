@@ -21,12 +21,12 @@ pub fn format(files: Vec<Emitted>, options: &Options) -> Result<Vec<OutputFile>,
         .map(|file| match file {
             Emitted::Rust { path, tokens } => {
                 let parsed: syn::File = syn::parse2(tokens).map_err(|error| Error::Emit {
-                    file: path.to_owned(),
+                    file: path.clone(),
                     message: error.to_string(),
                 })?;
                 let body = space_out(&prettyplease::unparse(&parsed));
                 Ok(OutputFile {
-                    path: path.to_owned(),
+                    path,
                     contents: format!("{}{body}", header("//", options)),
                 })
             }
@@ -48,9 +48,12 @@ fn space_out(source: &str) -> String {
         if let Some(previous) = previous {
             let indent = line.len() - line.trim_start().len();
             let is_comment = previous.trim_start().starts_with("//");
-            let closes_item =
-                !is_comment && (previous.trim() == "}" || previous.trim_end().ends_with(';'));
             let previous_indent = previous.len() - previous.trim_start().len();
+            // An item ends with a closing brace; a one-line item (`use`, `const`, `mod`)
+            // ends with a semicolon at the top level, where statements cannot be.
+            let closes_item = !is_comment
+                && (previous.trim() == "}"
+                    || (previous_indent == 0 && previous.trim_end().ends_with(';')));
             let starts_item = !line.trim().is_empty() && !line.trim_start().starts_with('}');
             // Runs of one-line declarations of one kind (`mod a;`, `mod b;`) stay together.
             let same_kind =

@@ -65,11 +65,20 @@ pub fn write(out: &Path, files: &[OutputFile], mode: Mode) -> Result<Changes, Er
     Ok(changes)
 }
 
-/// Rust files under `src/` that the generator did not produce: left over from an earlier
-/// spec, they would otherwise linger unused.
+/// Rust files under `src/` and `examples/` that the generator did not produce: left over
+/// from an earlier spec, they would otherwise linger unused.
 fn extra_sources(out: &Path, files: &[OutputFile]) -> Result<Vec<PathBuf>, Error> {
-    let source_dir = out.join("src");
     let generated: BTreeSet<PathBuf> = files.iter().map(|file| out.join(&file.path)).collect();
+    let mut extra = Vec::new();
+    for dir in ["src", "examples"] {
+        extra.extend(extra_in(&out.join(dir), &generated)?);
+    }
+    extra.sort();
+    Ok(extra)
+}
+
+fn extra_in(source_dir: &Path, generated: &BTreeSet<PathBuf>) -> Result<Vec<PathBuf>, Error> {
+    let source_dir = source_dir.to_owned();
     let entries = match std::fs::read_dir(&source_dir) {
         Ok(entries) => entries,
         Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
@@ -93,7 +102,6 @@ fn extra_sources(out: &Path, files: &[OutputFile]) -> Result<Vec<PathBuf>, Error
             extra.push(path);
         }
     }
-    extra.sort();
     Ok(extra)
 }
 

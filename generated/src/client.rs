@@ -47,7 +47,6 @@ fn sensitive_token(token: &str) -> Result<reqwest::header::HeaderValue, Error> {
     }
 
     value.set_sensitive(true);
-
     Ok(value)
 }
 

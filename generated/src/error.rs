@@ -326,7 +326,6 @@ impl From<&str> for ErrorCode {
 
 impl std::str::FromStr for ErrorCode {
     type Err = std::convert::Infallible;
-
     fn from_str(code: &str) -> Result<Self, Self::Err> {
         Ok(ErrorCode::from(code))
     }

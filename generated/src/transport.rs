@@ -175,7 +175,6 @@ async fn send_with_retries(
         }
         Err(Failure::NotRepeatable) => client.client().execute(request).await?,
     };
-
     read_bounded(response).await
 }
 
@@ -187,12 +186,10 @@ async fn send_once(
     let started = Instant::now();
     let result = client.execute(request).await;
     let latency_ms = started.elapsed().as_millis() as u64;
-
     record(|exchange| {
         exchange.attempts = attempt;
         exchange.status = result.as_ref().ok().map(Response::status);
     });
-
     match result {
         Ok(response) => {
             let status = response.status();
@@ -271,7 +268,6 @@ fn is_idempotent(method: &Method) -> bool {
 /// the client reads; a date is ignored and the backoff applies).
 pub(crate) fn retry_after(headers: &reqwest::header::HeaderMap) -> Option<Duration> {
     let seconds = headers.get(RETRY_AFTER)?.to_str().ok()?.trim().parse::<u64>().ok()?;
-
     Some(Duration::from_secs(seconds))
 }
 
@@ -282,7 +278,6 @@ async fn read_bounded(mut response: Response) -> reqwest::Result<Response> {
     let version = response.version();
     let headers = response.headers().clone();
     let mut body = Vec::new();
-
     while let Some(chunk) = response.chunk().await? {
         let room = MAX_RESPONSE_BODY - body.len();
         if chunk.len() > room {
@@ -294,12 +289,8 @@ async fn read_bounded(mut response: Response) -> reqwest::Result<Response> {
     }
 
     let mut buffered = http::Response::new(body);
-
     *buffered.status_mut() = status;
-
     *buffered.version_mut() = version;
-
     *buffered.headers_mut() = headers;
-
     Ok(Response::from(buffered))
 }

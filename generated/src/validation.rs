@@ -106,7 +106,6 @@ fn describe(location: &str) -> String {
 
 fn list(fields: &[&str]) -> String {
     let quoted: Vec<String> = fields.iter().map(|field| format!("`{field}`")).collect();
-
     match quoted.split_last() {
         Some((last, rest)) if !rest.is_empty() => {
             format!("{} or {last}", rest.join(", "))

@@ -26,7 +26,7 @@ pub enum Emitted {
     /// A Rust source file and the inner attributes that must open it.
     Rust {
         /// Path inside the crate, such as `src/lib.rs`.
-        path: &'static str,
+        path: String,
         /// The file's items.
         tokens: TokenStream,
     },
@@ -69,14 +69,15 @@ pub fn emit(api: &Api, options: &Options) -> Result<Vec<Emitted>, Vec<Problem>> 
         #![allow(clippy::all, reason = "the backend's code follows its own style")]
         #backend_tokens
     };
-    let module = |path, doc: &str, tokens: TokenStream| {
+    let module = |path: &str, doc: &str, tokens: TokenStream| {
         let doc = doc_lines(doc.trim(), true);
         Emitted::Rust {
-            path,
+            path: path.to_owned(),
             tokens: quote! { #doc #tokens },
         }
     };
-    Ok(vec![
+    let programs = example_programs(api, &crate_ident);
+    let mut files = vec![
         Emitted::Text {
             path: "Cargo.toml",
             text: manifest(api, options, &backend),
@@ -88,7 +89,7 @@ pub fn emit(api: &Api, options: &Options) -> Result<Vec<Emitted>, Vec<Problem>> 
             text: "disable_all_formatting = true\n".to_owned(),
         },
         Emitted::Rust {
-            path: "src/lib.rs",
+            path: "src/lib.rs".to_owned(),
             tokens: lib(api, &crate_ident),
         },
         module(
@@ -117,7 +118,86 @@ pub fn emit(api: &Api, options: &Options) -> Result<Vec<Emitted>, Vec<Problem>> 
             " Rules of the spec checked before a request is sent.",
             validation,
         ),
-    ])
+    ];
+    files.extend(programs);
+    Ok(files)
+}
+
+/// One runnable program per operation that has a documented request example and takes
+/// only a body: it sends the first example and prints the response or the error.
+fn example_programs(api: &Api, crate_ident: &syn::Ident) -> Vec<Emitted> {
+    let Some(auth) = &api.auth else {
+        return Vec::new();
+    };
+    let base_url_var = format!(
+        "{}_BASE_URL",
+        auth.env_var.split('_').next().unwrap_or("API")
+    );
+    let mut programs = Vec::new();
+    for operation in &api.operations {
+        let Some(example) = api
+            .request_examples
+            .iter()
+            .find(|example| example.method_name == operation.method_name)
+        else {
+            continue;
+        };
+        let builder = examples::function_name(example);
+        let method = format_ident!("{}", operation.method_name);
+        let doc = doc_lines(
+            &format!(
+                "Sends the `{name}` request example of `{method}` and prints the response, or the error.\n\n\
+                 The token comes from `{token}`; the server is `{base_url_var}` when set (such as a\n\
+                 local server), else the default one:\n\n\
+                 ```text\n{token}=... cargo run --example {method}\n```",
+                name = example.name,
+                token = auth.env_var,
+            ),
+            true,
+        );
+        let tokens = quote! {
+            #doc
+
+            use std::process::ExitCode;
+
+            #[tokio::main]
+            async fn main() -> ExitCode {
+                let mut builder = #crate_ident::Client::builder();
+                if let Ok(base_url) = std::env::var(#base_url_var) {
+                    builder = builder.base_url(base_url);
+                }
+                let client = match builder.build() {
+                    Ok(client) => client,
+                    Err(error) => return fail(&error),
+                };
+                let body = #crate_ident::examples::#builder();
+                match client.#method(&body).await {
+                    Ok(response) => {
+                        println!("{}", response.status());
+                        println!("{:#?}", response.into_inner());
+                        ExitCode::SUCCESS
+                    }
+                    Err(error) => fail(&error),
+                }
+            }
+
+            /// Prints the error and its causes, one per line.
+            fn fail(error: &dyn std::error::Error) -> ExitCode {
+                eprintln!("error: {error}");
+                let mut source = error.source();
+                while let Some(cause) = source {
+                    eprintln!("  caused by: {cause}");
+                    source = cause.source();
+                }
+                ExitCode::FAILURE
+            }
+        };
+        programs.push(Emitted::Rust {
+            path: format!("examples/{}.rs", operation.method_name),
+            tokens,
+        });
+    }
+    programs
 }
 
 /// Documentation as one `#[doc]` attribute per line, which the formatter renders as
@@ -213,6 +293,13 @@ fn manifest(api: &Api, options: &Options, backend: &backend::Backend) -> String 
         dependencies.push(r#"uuid = { version = "1", features = ["serde"] }"#.to_owned());
     }
     dependencies.sort();
+    let dev_dependencies = if api.auth.is_some() && !api.request_examples.is_empty() {
+        "\n[dev-dependencies]\n\
+         # The example programs under examples/.\n\
+         tokio = { version = \"1\", features = [\"macros\", \"rt-multi-thread\"] }\n"
+    } else {
+        ""
+    };
     format!(
         "[package]\n\
          name = \"{name}\"\n\
@@ -229,7 +316,8 @@ fn manifest(api: &Api, options: &Options, backend: &backend::Backend) -> String 
          rustls = [\"reqwest/rustls\"]\n\
          \n\
          [dependencies]\n\
-         {dependencies}\n",
+         {dependencies}\n\
+         {dev_dependencies}",
         name = options.crate_name,
         version = options.crate_version,
         title = api.title,
