@@ -9,6 +9,7 @@
 
 #![deny(missing_docs)]
 
+pub mod changes;
 pub mod emit;
 pub mod error;
 pub mod format;

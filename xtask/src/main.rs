@@ -68,6 +68,7 @@ fn codegen(args: Vec<String>) -> Result<ExitCode> {
         crate_version: "0.1.0".to_owned(),
     };
     let files = linq_codegen::generate(&options)?;
+    report_api_changes(&out, &files);
     let changes = linq_codegen::write::write(&out, &files, mode)
         .with_context(|| format!("updating {}", out.display()))?;
     let elapsed = started.elapsed();
@@ -111,6 +112,30 @@ fn codegen(args: Vec<String>) -> Result<ExitCode> {
             );
             Ok(ExitCode::SUCCESS)
         }
+    }
+}
+
+/// Prints what changed in the public API since the summary in `out`, and which changes
+/// break existing callers.
+fn report_api_changes(out: &Path, files: &[linq_codegen::OutputFile]) {
+    let Some(summary) = files.iter().find(|file| file.path == "api.txt") else {
+        return;
+    };
+    let before = std::fs::read_to_string(out.join("api.txt")).unwrap_or_default();
+    let changes = linq_codegen::changes::compare(&before, &summary.contents);
+    if changes.is_empty() {
+        return;
+    }
+    let breaking = changes
+        .iter()
+        .filter(|change| change.breaks.is_some())
+        .count();
+    eprintln!(
+        "public API changes ({} in all, {breaking} breaking):",
+        changes.len()
+    );
+    for change in &changes {
+        eprintln!("  {change}");
     }
 }
 

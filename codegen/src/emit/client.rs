@@ -497,7 +497,7 @@ fn operation_method(
 }
 
 /// `T` out of the backend's `Result<ResponseValue<T>, Error<E>>`.
-fn success_type(output: &syn::ReturnType) -> Option<syn::Type> {
+pub(super) fn success_type(output: &syn::ReturnType) -> Option<syn::Type> {
     let syn::ReturnType::Type(_, result) = output else {
         return None;
     };

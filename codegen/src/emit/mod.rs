@@ -9,6 +9,7 @@ mod backend;
 mod client;
 mod errors;
 mod examples;
+mod summary;
 mod transport;
 mod validation;
 
@@ -77,10 +78,15 @@ pub fn emit(api: &Api, options: &Options) -> Result<Vec<Emitted>, Vec<Problem>> 
         }
     };
     let programs = example_programs(api, &crate_ident);
+    let summary = summary::emit(api, &backend);
     let mut files = vec![
         Emitted::Text {
             path: "Cargo.toml",
             text: manifest(api, options, &backend),
+        },
+        Emitted::Text {
+            path: "api.txt",
+            text: summary,
         },
         // The files are formatted by the generator; rustfmt formats a few constructs
         // differently, and `cargo fmt` over the workspace must leave them as generated.
