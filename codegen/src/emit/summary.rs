@@ -85,19 +85,21 @@ pub fn emit(api: &Api, backend: &Backend) -> String {
             _ => {}
         }
     }
-    if let Some(error) = &api.error {
-        if error.code_property.is_some() {
-            let mut variants: BTreeSet<String> = error
-                .codes
-                .iter()
-                .map(|code| format!("variant ErrorCode::{}", crate::names::type_name(code)))
-                .collect();
-            variants.insert("variant ErrorCode::Other(String)".to_owned());
-            types.insert(
-                "ErrorCode".to_owned(),
-                ("type ErrorCode: enum".to_owned(), variants),
-            );
-        }
+    if let Some(error) = api
+        .error
+        .as_ref()
+        .filter(|error| error.code_property.is_some())
+    {
+        let mut variants: BTreeSet<String> = error
+            .codes
+            .iter()
+            .map(|code| format!("variant ErrorCode::{}", crate::names::type_name(code)))
+            .collect();
+        variants.insert("variant ErrorCode::Other(String)".to_owned());
+        types.insert(
+            "ErrorCode".to_owned(),
+            ("type ErrorCode: enum".to_owned(), variants),
+        );
     }
 
     let mut text = String::new();
@@ -139,5 +141,5 @@ fn rust_type(tokens: &str) -> String {
     ] {
         out = out.replace(prefix, "");
     }
-    out.replace("Result<ResponseValue<", "Result<ResponseValue<")
+    out
 }
