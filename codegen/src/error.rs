@@ -101,6 +101,12 @@ pub enum Error {
         message: String,
     },
 
+    /// The crate name is not a package name that is also a Rust identifier.
+    #[error(
+        "crate name `{0}` is not valid: use ASCII letters, digits, `-` and `_`, starting with a letter"
+    )]
+    CrateName(String),
+
     /// An output file could not be read, written or removed.
     #[error("cannot write {path}: {source}")]
     Write {

@@ -44,6 +44,15 @@ pub struct Options {
 
 /// Runs every stage but writing, and returns the files of the generated crate.
 pub fn generate(options: &Options) -> Result<Vec<OutputFile>, Error> {
+    let name = &options.crate_name;
+    let valid_name = name.starts_with(|c: char| c.is_ascii_alphabetic())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+    if !valid_name {
+        return Err(Error::CrateName(name.clone()));
+    }
+
     let source = load::load(&options.spec)?;
     let in_spec = |problems| Error::Spec {
         path: options.spec.clone(),

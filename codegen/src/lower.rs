@@ -569,13 +569,13 @@ mod tests {
     #[test]
     fn different_error_schemas_are_unsupported() {
         let problems = lower_yaml(
-            "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      operationId: getA\n      responses:\n        '404': {description: x, content: {application/json: {schema: {$ref: '#/components/schemas/E1'}}}}\n        '422': {description: x, content: {application/json: {schema: {$ref: '#/components/schemas/E2'}}}}\ncomponents:\n  schemas:\n    E1: {type: object}\n    E2: {type: object}\n",
+            "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      operationId: getA\n      responses:\n        '404': {description: x, content: {application/json: {schema: {$ref: '#/components/schemas/E1'}}}}\n  /b:\n    get:\n      operationId: getB\n      responses:\n        '422': {description: x, content: {application/json: {schema: {$ref: '#/components/schemas/E2'}}}}\ncomponents:\n  schemas:\n    E1: {type: object}\n    E2: {type: object}\n",
         )
         .unwrap_err();
         assert_eq!(
             problems,
             [
-                "#/paths/~1a/get/responses/422/content/application~1json/schema: not supported: error responses with different schemas (`E2` here, `E1` at #/paths/~1a/get/responses/404/content/application~1json/schema)"
+                "#/paths/~1b/get/responses/422/content/application~1json/schema: not supported: error responses with different schemas (`E2` here, `E1` at #/paths/~1a/get/responses/404/content/application~1json/schema)"
             ]
         );
     }

@@ -39,6 +39,7 @@ pub fn validate(document: &Value) -> Result<OpenAPI, Vec<Problem>> {
 
     let mut problems = Problems::default();
     check_operations(&spec, &mut problems);
+    check_responses(&spec, &mut problems);
     check_security(&spec, &mut problems);
     problems.finish(spec)
 }
@@ -266,6 +267,107 @@ fn check_operations(spec: &OpenAPI, problems: &mut Problems) {
     }
 }
 
+/// The backend gives an operation one success type and one error type: the responses in
+/// each group must agree on their body (one JSON schema, raw bytes, or none), and a JSON
+/// body needs a schema.
+fn check_responses(spec: &OpenAPI, problems: &mut Problems) {
+    use openapiv3::StatusCode;
+    for (path, method, operation) in spec.operations() {
+        let at = Pointer::root()
+            .join("paths")
+            .join(path)
+            .join(method)
+            .join("responses");
+        let mut success = BTreeMap::new();
+        let mut failure = BTreeMap::new();
+        let mut success_range = false;
+        for (status, response) in &operation.responses.responses {
+            let (group, label) = match status {
+                StatusCode::Code(code) if (100..400).contains(code) => {
+                    (&mut success, code.to_string())
+                }
+                StatusCode::Code(code) => (&mut failure, code.to_string()),
+                StatusCode::Range(range) if *range < 4 => (&mut success, format!("{range}XX")),
+                StatusCode::Range(range) => (&mut failure, format!("{range}XX")),
+            };
+            success_range |= matches!(status, StatusCode::Range(2));
+            if let Some(kind) = response_kind(spec, response, &at.join(&label), problems) {
+                group.entry(kind).or_insert_with(Vec::new).push(label);
+            }
+        }
+        if let Some(response) = &operation.responses.default
+            && let Some(kind) = response_kind(spec, response, &at.join("default"), problems)
+        {
+            // `default` is both a success and an error unless a 2XX range covers success.
+            if !success_range {
+                success
+                    .entry(kind.clone())
+                    .or_insert_with(Vec::new)
+                    .push("default".to_owned());
+            }
+            failure
+                .entry(kind)
+                .or_insert_with(Vec::new)
+                .push("default".to_owned());
+        }
+        for (group, kinds) in [("success", success), ("error", failure)] {
+            if kinds.len() > 1 {
+                let listed: Vec<String> = kinds
+                    .iter()
+                    .map(|(kind, statuses)| format!("{} for {}", kind, statuses.join(", ")))
+                    .collect();
+                problems.push(Problem::unsupported(
+                    at.clone(),
+                    format!(
+                        "{group} responses with different bodies ({})",
+                        listed.join("; ")
+                    ),
+                ));
+            }
+        }
+    }
+}
+
+/// What a response's body becomes: the JSON schema it refers to, raw bytes, or nothing.
+fn response_kind(
+    spec: &OpenAPI,
+    response: &ReferenceOr<openapiv3::Response>,
+    at: &Pointer,
+    problems: &mut Problems,
+) -> Option<String> {
+    let response =
+        match response {
+            ReferenceOr::Item(response) => response,
+            ReferenceOr::Reference { reference } => reference
+                .strip_prefix("#/components/responses/")
+                .and_then(|name| spec.components.as_ref()?.responses.get(name)?.as_item())?,
+        };
+    let json = response.content.iter().find(|(media_type, _)| {
+        *media_type == "application/json" || media_type.starts_with("application/json;")
+    });
+    Some(match json {
+        Some((media_type, media)) => {
+            let at = at.join("content").join(media_type);
+            if !media.encoding.is_empty() {
+                problems.push(Problem::unsupported(
+                    at.join("encoding"),
+                    "`encoding` on a JSON response",
+                ));
+            }
+            match &media.schema {
+                None => {
+                    problems.push(Problem::unsupported(at, "a JSON response without a schema"));
+                    return None;
+                }
+                Some(ReferenceOr::Reference { reference }) => format!("`{reference}`"),
+                Some(ReferenceOr::Item(_)) => format!("the schema at {}", at.join("schema")),
+            }
+        }
+        None if response.content.is_empty() => "no body".to_owned(),
+        None => "raw bytes".to_owned(),
+    })
+}
+
 /// The `{name}`s of a path template and its `in: path` parameters must be the same set.
 fn check_path_parameters<'a>(
     spec: &OpenAPI,
@@ -441,6 +543,19 @@ mod tests {
             problems,
             [
                 "#/components/schemas/type/properties/size/type: unknown schema type \"int\"; expected one of string, number, integer, boolean, array, object"
+            ]
+        );
+    }
+
+    #[test]
+    fn one_operation_s_responses_must_agree_on_their_body() {
+        let problems = problems_of(&format!(
+            "{HEAD}paths:\n  /a:\n    get:\n      operationId: getA\n      responses:\n        '200': {{description: ok, content: {{application/json: {{schema: {{type: string}}}}}}}}\n        '400': {{description: bad, content: {{application/json: {{schema: {{$ref: '#/components/schemas/E'}}}}}}}}\n        '404': {{description: none}}\ncomponents:\n  schemas:\n    E: {{type: object}}\n"
+        ));
+        assert_eq!(
+            problems,
+            [
+                "#/paths/~1a/get/responses: not supported: error responses with different bodies (`#/components/schemas/E` for 400; no body for 404)"
             ]
         );
     }

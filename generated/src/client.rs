@@ -9,6 +9,9 @@ use crate::backend;
 use crate::transport::{self, Shared, DEFAULT_MAX_RETRIES};
 
 #[allow(unused_imports)]
+use progenitor_client::ByteStream;
+
+#[allow(unused_imports)]
 use crate::{types, Error, Validate};
 
 /// The base URL used unless [`ClientBuilder::base_url`] says otherwise: the spec's
@@ -334,6 +337,11 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[allow(
+        clippy::needless_lifetimes,
+        clippy::too_many_arguments,
+        reason = "the signature is the backend's"
+    )]
     pub async fn create_contact<'a>(
         &'a self,
         body: &'a types::CreateContactRequest,

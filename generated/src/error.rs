@@ -162,7 +162,7 @@ impl Error {
             return Error::too_large(exchange);
         }
         match error {
-            Backend::ErrorResponse(value) => E::into_error(value),
+            Backend::ErrorResponse(value) => E::into_error(value).await,
             Backend::UnexpectedResponse(response) => {
                 let status = response.status();
                 let headers = response.headers().clone();
@@ -250,11 +250,11 @@ pub struct ErrorResponse<B = String> {
 
 /// A body type of documented error responses.
 pub(crate) trait ErrorBody: Sized {
-    fn into_error(value: ResponseValue<Self>) -> Error;
+    async fn into_error(value: ResponseValue<Self>) -> Error;
 }
 
 impl ErrorBody for () {
-    fn into_error(value: ResponseValue<Self>) -> Error {
+    async fn into_error(value: ResponseValue<Self>) -> Error {
         let status = value.status();
         let headers = value.headers().clone();
         Error::from_status(status, headers, String::new())
@@ -262,7 +262,7 @@ impl ErrorBody for () {
 }
 
 impl ErrorBody for types::StandardError {
-    fn into_error(value: ResponseValue<Self>) -> Error {
+    async fn into_error(value: ResponseValue<Self>) -> Error {
         let status = value.status();
         let headers = value.headers().clone();
         Error::Api(

@@ -39,6 +39,7 @@ pub fn create_contact_with_owner() -> types::CreateContactRequest {
 
 /// The example named `name` of the operation method `operation`, built with the
 /// typed API and serialized; `None` when there is no such example.
+#[allow(clippy::match_single_binding, reason = "a spec may have no request examples")]
 pub fn to_json(
     operation: &str,
     name: &str,
@@ -57,6 +58,7 @@ pub fn to_json(
 /// Parses `value` as the generated type of the component schema `schema` and
 /// serializes it again; `None` when the schema has no generated type. Every
 /// example of the spec must come back as it went in.
+#[allow(clippy::match_single_binding, reason = "a spec may have no component schemas")]
 pub fn reserialize(
     schema: &str,
     value: serde_json::Value,
@@ -65,37 +67,37 @@ pub fn reserialize(
         ("CreateContactRequest", value) => {
             Some(
                 serde_json::from_value::<types::CreateContactRequest>(value)
-                    .and_then(|typed| serde_json::to_value(&typed)),
+                    .and_then(serde_json::to_value),
             )
         }
         ("NewContact", value) => {
             Some(
                 serde_json::from_value::<types::NewContact>(value)
-                    .and_then(|typed| serde_json::to_value(&typed)),
+                    .and_then(serde_json::to_value),
             )
         }
         ("CreateContactResponse", value) => {
             Some(
                 serde_json::from_value::<types::CreateContactResponse>(value)
-                    .and_then(|typed| serde_json::to_value(&typed)),
+                    .and_then(serde_json::to_value),
             )
         }
         ("Contact", value) => {
             Some(
                 serde_json::from_value::<types::Contact>(value)
-                    .and_then(|typed| serde_json::to_value(&typed)),
+                    .and_then(serde_json::to_value),
             )
         }
         ("ContactOwner", value) => {
             Some(
                 serde_json::from_value::<types::ContactOwner>(value)
-                    .and_then(|typed| serde_json::to_value(&typed)),
+                    .and_then(serde_json::to_value),
             )
         }
         ("StandardError", value) => {
             Some(
                 serde_json::from_value::<types::StandardError>(value)
-                    .and_then(|typed| serde_json::to_value(&typed)),
+                    .and_then(serde_json::to_value),
             )
         }
         _ => None,

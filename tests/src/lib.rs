@@ -144,14 +144,18 @@ fn compare(expected: &Value, actual: &Value, at: String) -> Result<(), String> {
     }
 }
 
-/// Builds generated crates together in one scratch workspace under `target/`, and fails
-/// on any warning or error in them: generated code must compile with warnings denied.
+/// Checks generated crates together in one scratch workspace under `target/` with clippy,
+/// and fails on any warning or error in them: generated code must compile with warnings
+/// denied, lints included.
 ///
-/// `crates` are `(name, files)`; they are written to `target/generated-crates/NAME`. The
+/// `crates` are `(name, files)`; they are written to `target/WORKSPACE/NAME`. The
 /// build shares the workspace's lock file, so that the same dependency versions are used,
 /// and has a target directory of its own, so that it never waits on the outer build.
-pub fn compile_generated(crates: &[(String, Vec<linq_codegen::OutputFile>)]) -> Result<(), String> {
-    let root = workspace_root().join("target/generated-crates");
+pub fn compile_generated(
+    workspace: &str,
+    crates: &[(String, Vec<linq_codegen::OutputFile>)],
+) -> Result<(), String> {
+    let root = workspace_root().join("target").join(workspace);
     let _ = std::fs::remove_dir_all(&root);
     let mut members = Vec::new();
     for (name, files) in crates {
@@ -175,10 +179,14 @@ pub fn compile_generated(crates: &[(String, Vec<linq_codegen::OutputFile>)]) -> 
     let output = std::process::Command::new(cargo)
         .current_dir(&root)
         .args([
-            "build",
+            "clippy",
             "--workspace",
+            "--all-targets",
             "--no-default-features",
             "--message-format=short",
+            "--",
+            "-D",
+            "warnings",
         ])
         .env(
             "CARGO_TARGET_DIR",

@@ -130,3 +130,14 @@ fn a_spec_that_is_not_there_is_named() {
         "{error}"
     );
 }
+
+#[test]
+fn a_crate_name_that_is_not_an_identifier_is_refused() {
+    let mut options = real_spec_options();
+    options.crate_name = "corpus-keeper.json".to_owned();
+    let error = linq_codegen::generate(&options).unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "crate name `corpus-keeper.json` is not valid: use ASCII letters, digits, `-` and `_`, starting with a letter"
+    );
+}

@@ -39,6 +39,24 @@ impl Backend {
             .find(|typ| typ.name() == name)
     }
 
+    /// Whether the backend emitted paginated streams, which use `futures`.
+    pub fn uses_futures(&self) -> bool {
+        self.generator.uses_futures()
+    }
+
+    /// Whether the backend emitted websocket upgrades, which use `base64` and `rand`.
+    pub fn uses_websockets(&self) -> bool {
+        self.generator.uses_websockets()
+    }
+
+    /// Whether some operation's error body is raw bytes (`Error<ByteStream>`), as for a
+    /// `default` response of `*/*`.
+    pub fn has_raw_error_body(&self) -> bool {
+        self.methods.iter().any(|signature| {
+            error_type(&signature.output).is_some_and(|typ| is_path(&typ, "ByteStream"))
+        })
+    }
+
     /// The signature of the method emitted for an operation.
     pub fn method(&self, name: &str) -> Option<&syn::Signature> {
         self.methods
@@ -140,4 +158,56 @@ pub fn run(api: &Api) -> Result<Backend, Vec<Problem>> {
 
 fn is_client(typ: &syn::Type) -> bool {
     matches!(typ, syn::Type::Path(path) if path.path.is_ident("Client"))
+}
+
+/// `T` out of the backend's `Result<ResponseValue<T>, Error<E>>`.
+pub fn success_type(output: &syn::ReturnType) -> Option<syn::Type> {
+    let syn::ReturnType::Type(_, result) = output else {
+        return None;
+    };
+    let response_value = type_arguments(result).into_iter().next()?;
+    type_arguments(&response_value).into_iter().next()
+}
+
+/// `E` out of the backend's `Result<ResponseValue<T>, Error<E>>`.
+pub fn error_type(output: &syn::ReturnType) -> Option<syn::Type> {
+    let syn::ReturnType::Type(_, result) = output else {
+        return None;
+    };
+    let error = type_arguments(result).into_iter().nth(1)?;
+    type_arguments(&error).into_iter().next()
+}
+
+/// The type arguments of the last segment of a path type (`A` and `B` of `Result<A, B>`).
+pub fn type_arguments(typ: &syn::Type) -> Vec<syn::Type> {
+    let syn::Type::Path(path) = typ else {
+        return Vec::new();
+    };
+    let Some(syn::PathArguments::AngleBracketed(arguments)) =
+        path.path.segments.last().map(|segment| &segment.arguments)
+    else {
+        return Vec::new();
+    };
+    arguments
+        .args
+        .iter()
+        .filter_map(|argument| match argument {
+            syn::GenericArgument::Type(typ) => Some(typ.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Whether `typ` is the path `name` (`ByteStream`, `types::Error`).
+pub fn is_path(typ: &syn::Type, name: &str) -> bool {
+    let syn::Type::Path(path) = typ else {
+        return false;
+    };
+    let segments: Vec<String> = path
+        .path
+        .segments
+        .iter()
+        .map(|segment| segment.ident.to_string())
+        .collect();
+    segments.join("::") == name
 }

@@ -109,6 +109,9 @@ pub fn emit(
 
         use crate::backend;
         use crate::transport::{self, Shared, DEFAULT_MAX_RETRIES};
+        // Raw bodies (`*/*`, octet streams) arrive as the backend's byte stream.
+        #[allow(unused_imports)]
+        use progenitor_client::ByteStream;
         #[allow(unused_imports)]
         use crate::{types, Error, Validate};
 
@@ -454,12 +457,36 @@ fn operation_method(
             format!("the backend emitted no method `{}`", operation.method_name),
         )
     })?;
-    let success = success_type(&signature.output).ok_or_else(|| {
+    let success = super::backend::success_type(&signature.output).ok_or_else(|| {
         Problem::new(
             at.clone(),
             "the backend's method has an unexpected return type",
         )
     })?;
+
+    // The crate's `Error` converts only the error bodies `ErrorBody` is implemented for;
+    // any other would be a compile error in the generated crate.
+    let error_body = super::backend::error_type(&signature.output);
+    let shared = api
+        .error
+        .as_ref()
+        .map(|error| format!("types::{}", crate::names::type_name(&error.schema)));
+    let supported = error_body.as_ref().is_some_and(|typ| {
+        matches!(typ, syn::Type::Tuple(tuple) if tuple.elems.is_empty())
+            || super::backend::is_path(typ, "ByteStream")
+            || shared
+                .as_deref()
+                .is_some_and(|shared| super::backend::is_path(typ, shared))
+    });
+    if !supported {
+        let shown = error_body
+            .map(|typ| quote!(#typ).to_string())
+            .unwrap_or_default();
+        return Err(Problem::unsupported(
+            format!("{at}/responses"),
+            format!("error responses whose body becomes `{shown}`"),
+        ));
+    }
 
     let name = &signature.ident;
     let generics = &signature.generics;
@@ -484,6 +511,7 @@ fn operation_method(
     );
     Ok(quote! {
         #doc
+        #[allow(clippy::needless_lifetimes, clippy::too_many_arguments, reason = "the signature is the backend's")]
         pub async fn #name #generics (#inputs) -> Result<ResponseValue<#success>, Error> {
             #check
             let (result, exchange) = transport::recorded(self.inner.#name(#(#arguments),*)).await;
@@ -493,29 +521,6 @@ fn operation_method(
                 Err(error) => Err(Error::from_backend(error, &exchange).await),
             }
         }
-    })
-}
-
-/// `T` out of the backend's `Result<ResponseValue<T>, Error<E>>`.
-pub(super) fn success_type(output: &syn::ReturnType) -> Option<syn::Type> {
-    let syn::ReturnType::Type(_, result) = output else {
-        return None;
-    };
-    let response_value = first_type_argument(result)?;
-    first_type_argument(&response_value)
-}
-
-fn first_type_argument(typ: &syn::Type) -> Option<syn::Type> {
-    let syn::Type::Path(path) = typ else {
-        return None;
-    };
-    let syn::PathArguments::AngleBracketed(arguments) = &path.path.segments.last()?.arguments
-    else {
-        return None;
-    };
-    arguments.args.iter().find_map(|argument| match argument {
-        syn::GenericArgument::Type(typ) => Some(typ.clone()),
-        _ => None,
     })
 }
 

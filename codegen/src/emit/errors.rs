@@ -8,7 +8,7 @@ use crate::error::Problem;
 use crate::ir::{Api, ErrorModel};
 
 /// The `error` module of the generated crate.
-pub fn emit(api: &Api) -> Result<TokenStream, Vec<Problem>> {
+pub fn emit(api: &Api, backend: &super::backend::Backend) -> Result<TokenStream, Vec<Problem>> {
     let error_code = match &api.error {
         Some(error) if error.code_property.is_some() => error_code_enum(error)?,
         _ => TokenStream::new(),
@@ -26,10 +26,34 @@ pub fn emit(api: &Api) -> Result<TokenStream, Vec<Problem>> {
         let schema = format_ident!("{}", crate::names::type_name(&error.schema));
         quote! {
             impl ErrorBody for types::#schema {
-                fn into_error(value: ResponseValue<Self>) -> Error {
+                async fn into_error(value: ResponseValue<Self>) -> Error {
                     let status = value.status();
                     let headers = value.headers().clone();
                     Error::Api(Box::new(ErrorResponse { status, headers, body: value.into_inner() }))
+                }
+            }
+        }
+    });
+
+    // A documented error whose body is raw bytes (`*/*`): kept as text, like an
+    // undocumented one.
+    let raw_conversion = backend.has_raw_error_body().then(|| {
+        quote! {
+            impl ErrorBody for progenitor_client::ByteStream {
+                async fn into_error(value: ResponseValue<Self>) -> Error {
+                    use futures::StreamExt;
+                    let status = value.status();
+                    let headers = value.headers().clone();
+                    let mut stream = value.into_inner_stream();
+                    let mut kept = Vec::new();
+                    while let Some(Ok(chunk)) = stream.next().await {
+                        let room = MAX_KEPT_BODY - kept.len();
+                        kept.extend_from_slice(&chunk[..chunk.len().min(room)]);
+                        if kept.len() == MAX_KEPT_BODY {
+                            break;
+                        }
+                    }
+                    Error::from_status(status, headers, kept_text(&kept))
                 }
             }
         }
@@ -191,7 +215,7 @@ pub fn emit(api: &Api) -> Result<TokenStream, Vec<Problem>> {
                     return Error::too_large(exchange);
                 }
                 match error {
-                    Backend::ErrorResponse(value) => E::into_error(value),
+                    Backend::ErrorResponse(value) => E::into_error(value).await,
                     Backend::UnexpectedResponse(response) => {
                         let status = response.status();
                         let headers = response.headers().clone();
@@ -256,11 +280,11 @@ pub fn emit(api: &Api) -> Result<TokenStream, Vec<Problem>> {
 
         /// A body type of documented error responses.
         pub(crate) trait ErrorBody: Sized {
-            fn into_error(value: ResponseValue<Self>) -> Error;
+            async fn into_error(value: ResponseValue<Self>) -> Error;
         }
 
         impl ErrorBody for () {
-            fn into_error(value: ResponseValue<Self>) -> Error {
+            async fn into_error(value: ResponseValue<Self>) -> Error {
                 let status = value.status();
                 let headers = value.headers().clone();
                 Error::from_status(status, headers, String::new())
@@ -268,6 +292,8 @@ pub fn emit(api: &Api) -> Result<TokenStream, Vec<Problem>> {
         }
 
         #api_conversion
+
+        #raw_conversion
 
         fn kept_text(bytes: &[u8]) -> String {
             String::from_utf8_lossy(&bytes[..bytes.len().min(MAX_KEPT_BODY)]).into_owned()

@@ -53,7 +53,7 @@ pub fn emit(api: &Api, backend: &Backend) -> Result<TokenStream, Vec<Problem>> {
         return Err(problems);
     }
     let schema_arms = component_types(api, backend).into_iter().map(|(schema, typ)| {
-        quote! { (#schema, value) => Some(serde_json::from_value::<#typ>(value).and_then(|typed| serde_json::to_value(&typed))), }
+        quote! { (#schema, value) => Some(serde_json::from_value::<#typ>(value).and_then(serde_json::to_value)), }
     });
     Ok(quote! {
         #[allow(unused_imports)]
@@ -63,6 +63,7 @@ pub fn emit(api: &Api, backend: &Backend) -> Result<TokenStream, Vec<Problem>> {
 
         /// The example named `name` of the operation method `operation`, built with the
         /// typed API and serialized; `None` when there is no such example.
+        #[allow(clippy::match_single_binding, reason = "a spec may have no request examples")]
         pub fn to_json(operation: &str, name: &str) -> Option<Result<serde_json::Value, serde_json::Error>> {
             match (operation, name) {
                 #(#arms)*
@@ -73,6 +74,7 @@ pub fn emit(api: &Api, backend: &Backend) -> Result<TokenStream, Vec<Problem>> {
         /// Parses `value` as the generated type of the component schema `schema` and
         /// serializes it again; `None` when the schema has no generated type. Every
         /// example of the spec must come back as it went in.
+        #[allow(clippy::match_single_binding, reason = "a spec may have no component schemas")]
         pub fn reserialize(schema: &str, value: serde_json::Value) -> Option<Result<serde_json::Value, serde_json::Error>> {
             match (schema, value) {
                 #(#schema_arms)*

@@ -56,7 +56,7 @@ pub fn emit(api: &Api, options: &Options) -> Result<Vec<Emitted>, Vec<Problem>> 
         Ok((tokens, validated)) => (tokens, validated),
         Err(found) => (take(Err(found)), Default::default()),
     };
-    let errors = take(errors::emit(api));
+    let errors = take(errors::emit(api, &backend));
     let client = take(client::emit(api, &backend, &validated, &crate_ident));
     let examples = take(examples::emit(api, &backend));
     let transport = transport::emit(api);
@@ -68,6 +68,8 @@ pub fn emit(api: &Api, options: &Options) -> Result<Vec<Emitted>, Vec<Problem>> 
     let backend_file = quote! {
         #![allow(dead_code, reason = "the backend emits constructors and re-exports the client does not use")]
         #![allow(clippy::all, reason = "the backend's code follows its own style")]
+        #![allow(missing_docs, reason = "a spec need not describe every property and enum value")]
+        #![allow(rustdoc::broken_intra_doc_links, reason = "descriptions are the spec's text, not rustdoc")]
         #backend_tokens
     };
     let module = |path: &str, doc: &str, tokens: TokenStream| {
@@ -294,6 +296,13 @@ fn manifest(api: &Api, options: &Options, backend: &backend::Backend) -> String 
     }
     if type_space.uses_regress() {
         dependencies.push(r#"regress = "0.10""#.to_owned());
+    }
+    if backend.uses_futures() || backend.has_raw_error_body() {
+        dependencies.push(r#"futures = "0.3""#.to_owned());
+    }
+    if backend.uses_websockets() {
+        dependencies.push(r#"base64 = "0.22""#.to_owned());
+        dependencies.push(r#"rand = "0.9""#.to_owned());
     }
     if type_space.uses_uuid() {
         dependencies.push(r#"uuid = { version = "1", features = ["serde"] }"#.to_owned());

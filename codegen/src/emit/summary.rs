@@ -35,7 +35,7 @@ pub fn emit(api: &Api, backend: &Backend) -> String {
             .collect();
         // The public method returns the success body in a `ResponseValue`, or the crate's
         // `Error`; the summary names the body.
-        let output = super::client::success_type(&signature.output)
+        let output = super::backend::success_type(&signature.output)
             .map(|typ| rust_type(&quote::quote!(#typ).to_string()))
             .unwrap_or_else(|| "()".to_owned());
         operations.push(format!(
