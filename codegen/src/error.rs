@@ -152,6 +152,12 @@ impl Pointer {
         Pointer(format!("{}/{segment}", self.0))
     }
 
+    /// The pointer further down by `suffix`, a JSON pointer that is already escaped
+    /// (`/contact/first_name`).
+    pub fn extend(&self, suffix: &str) -> Self {
+        Pointer(format!("{}{suffix}", self.0))
+    }
+
     /// The unescaped segments after `#`.
     pub fn segments(&self) -> impl Iterator<Item = String> + '_ {
         self.0

@@ -40,6 +40,7 @@ pub fn validate(document: &Value) -> Result<OpenAPI, Vec<Problem>> {
     let mut problems = Problems::default();
     check_operations(&spec, &mut problems);
     check_responses(&spec, &mut problems);
+    check_examples(document, &mut problems);
     check_security(&spec, &mut problems);
     problems.finish(spec)
 }
@@ -264,6 +265,176 @@ fn check_operations(spec: &OpenAPI, problems: &mut Problems) {
             let parameters = item.parameters.iter().chain(&operation.parameters);
             check_path_parameters(spec, path, parameters, &at, problems);
         }
+    }
+}
+
+/// Every example must be valid against its schema: the examples of request and response
+/// bodies, and the `example` of each component schema and of its properties. The check
+/// uses a JSON Schema validator on the schemas translated from OpenAPI 3.0's dialect.
+fn check_examples(document: &Value, problems: &mut Problems) {
+    let components = document
+        .get("components")
+        .map(to_json_schema)
+        .unwrap_or(Value::Null);
+    let check = |schema: &Value, example: &Value, at: &Pointer, problems: &mut Problems| {
+        let mut root = to_json_schema(schema);
+        if let Value::Object(map) = &mut root {
+            // `$ref`s point into the document's components; carry them along.
+            map.insert("components".to_owned(), components.clone());
+        }
+        let validator = match jsonschema::draft4::options().build(&root) {
+            Ok(validator) => validator,
+            Err(error) => {
+                problems.push(Problem::new(
+                    at.clone(),
+                    format!("cannot check the example: its schema is not valid: {error}"),
+                ));
+                return;
+            }
+        };
+        for error in validator.iter_errors(example) {
+            let pointer = at.extend(error.instance_path().as_str());
+            problems.push(Problem::new(
+                pointer,
+                format!("example does not match its schema: {error}"),
+            ));
+        }
+    };
+
+    for (path, item) in document
+        .get("paths")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+    {
+        for (method, operation) in item.as_object().into_iter().flatten() {
+            let at = Pointer::root().join("paths").join(path).join(method);
+            let mut bodies = vec![(at.join("requestBody"), operation.get("requestBody"))];
+            for (status, response) in operation
+                .get("responses")
+                .and_then(Value::as_object)
+                .into_iter()
+                .flatten()
+            {
+                bodies.push((at.join("responses").join(status), Some(response)));
+            }
+            for (body_at, body) in bodies {
+                let Some(content) = body
+                    .and_then(|body| body.get("content"))
+                    .and_then(Value::as_object)
+                else {
+                    continue;
+                };
+                for (media_type, media) in content {
+                    let Some(schema) = media.get("schema") else {
+                        continue;
+                    };
+                    let media_at = body_at.join("content").join(media_type);
+                    if let Some(example) = media.get("example") {
+                        check(schema, example, &media_at.join("example"), problems);
+                    }
+                    for (name, example) in media
+                        .get("examples")
+                        .and_then(Value::as_object)
+                        .into_iter()
+                        .flatten()
+                    {
+                        // A `$ref` to components/examples is checked where it points.
+                        if let Some(value) = example.get("value") {
+                            check(
+                                schema,
+                                value,
+                                &media_at.join("examples").join(name).join("value"),
+                                problems,
+                            );
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    let schemas = Pointer::root().join("components").join("schemas");
+    for (name, schema) in document
+        .pointer("/components/schemas")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+    {
+        let at = schemas.join(name);
+        if let Some(example) = schema.get("example") {
+            check(schema, example, &at.join("example"), problems);
+        }
+        for (property, property_schema) in schema
+            .get("properties")
+            .and_then(Value::as_object)
+            .into_iter()
+            .flatten()
+        {
+            if let Some(example) = property_schema.get("example") {
+                check(
+                    property_schema,
+                    example,
+                    &at.join("properties").join(property).join("example"),
+                    problems,
+                );
+            }
+        }
+    }
+}
+
+/// A schema in OpenAPI 3.0's dialect as plain JSON Schema: `nullable: true` becomes a
+/// `null` type (and a `null` among the `enum` values), and the keywords JSON Schema does
+/// not have (`example`, `discriminator`, `xml`, `externalDocs`, `readOnly`,
+/// `writeOnly`, `deprecated`) are dropped, so that none is mistaken for a constraint.
+fn to_json_schema(schema: &Value) -> Value {
+    const OPENAPI_ONLY: &[&str] = &[
+        "example",
+        "examples",
+        "discriminator",
+        "xml",
+        "externalDocs",
+        "readOnly",
+        "writeOnly",
+        "deprecated",
+        "nullable",
+    ];
+    match schema {
+        Value::Object(map) => {
+            let mut out = serde_json::Map::new();
+            for (key, value) in map {
+                if OPENAPI_ONLY.contains(&key.as_str()) {
+                    continue;
+                }
+                // Maps of names (properties) and lists of schemas are translated member
+                // by member; `enum` and `default` are values, kept as they are.
+                let translated = match key.as_str() {
+                    "enum" | "default" | "required" => value.clone(),
+                    _ => to_json_schema(value),
+                };
+                out.insert(key.clone(), translated);
+            }
+            if map.get("nullable") == Some(&Value::Bool(true)) {
+                if let Some(Value::String(typ)) = out.get("type").cloned() {
+                    out.insert("type".to_owned(), serde_json::json!([typ, "null"]));
+                }
+                if let Some(Value::Array(values)) = out.get_mut("enum")
+                    && !values.contains(&Value::Null)
+                {
+                    values.push(Value::Null);
+                }
+                if out.contains_key("$ref") || out.contains_key("allOf") {
+                    let inner = Value::Object(std::mem::take(&mut out));
+                    out.insert(
+                        "anyOf".to_owned(),
+                        serde_json::json!([inner, {"type": "null"}]),
+                    );
+                }
+            }
+            Value::Object(out)
+        }
+        Value::Array(items) => Value::Array(items.iter().map(to_json_schema).collect()),
+        other => other.clone(),
     }
 }
 
@@ -556,6 +727,21 @@ mod tests {
             problems,
             [
                 "#/paths/~1a/get/responses: not supported: error responses with different bodies (`#/components/schemas/E` for 400; no body for 404)"
+            ]
+        );
+    }
+
+    #[test]
+    fn examples_must_match_their_schemas() {
+        let problems = problems_of(&format!(
+            "{HEAD}paths:\n  /a:\n    post:\n      operationId: postA\n      requestBody:\n        content:\n          application/json:\n            schema: {{$ref: '#/components/schemas/A'}}\n            examples:\n              good: {{value: {{id: 1, note: null}}}}\n              bad: {{value: {{id: x, note: 5}}}}\n      responses:\n        '204': {{description: ok}}\ncomponents:\n  schemas:\n    A:\n      type: object\n      required: [id]\n      properties:\n        id: {{type: integer, example: 7}}\n        note: {{type: string, nullable: true, example: 3}}\n"
+        ));
+        assert_eq!(
+            problems,
+            [
+                "#/components/schemas/A/properties/note/example: example does not match its schema: 3 is not of types \"null\", \"string\"",
+                "#/paths/~1a/post/requestBody/content/application~1json/examples/bad/value/id: example does not match its schema: \"x\" is not of type \"integer\"",
+                "#/paths/~1a/post/requestBody/content/application~1json/examples/bad/value/note: example does not match its schema: 5 is not of types \"null\", \"string\"",
             ]
         );
     }

@@ -75,17 +75,15 @@ const STARTED: &str = "@@ start.sh exit status: ";
 
 /// Runs start.sh, reports, and stops Prism once its stdin reaches end-of-file. The
 /// `LINQ_MOCK_*` variables name start.sh, its two arguments and the port file's folder.
-/// The pid is read before the wait, so that only builtins run between the end of the
-/// test process and the end of Prism.
 const WATCHDOG: &str = r#"
 bash "$LINQ_MOCK_START" "$LINQ_MOCK_SPEC" "$LINQ_MOCK_PORT_FILE" </dev/null 2>&1
 status=$?
-pid="$(cat "$LINQ_MOCK_PORT_FILE.pid" 2>/dev/null)"
 # If the test process is gone already, reporting must not kill the watchdog.
 trap '' PIPE
 echo "@@ start.sh exit status: $status"
 exec >/dev/null 2>&1
 while read -r _; do :; done
+pid="$(cat "$LINQ_MOCK_PORT_FILE.pid" 2>/dev/null)"
 if [ -n "$pid" ]; then
   kill "$pid"
   for _ in $(seq 50); do
