@@ -73,6 +73,7 @@ pub struct ClientBuilder {
     retry_non_idempotent: bool,
     user_agent: Option<String>,
     http_client: Option<reqwest::Client>,
+    headers: Vec<(String, String)>,
     token: Option<String>,
 }
 
@@ -86,6 +87,7 @@ impl fmt::Debug for ClientBuilder {
             .field("retry_non_idempotent", &self.retry_non_idempotent)
             .field("user_agent", &self.user_agent)
             .field("http_client", &self.http_client)
+            .field("headers", &header_names(&self.headers))
             .field("token", &self.token.as_ref().map(|_| "<redacted>"))
             .finish()
     }
@@ -131,6 +133,13 @@ impl ClientBuilder {
     /// [`ClientBuilder::http_client`], whose own settings apply.
     pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
         self.user_agent = Some(user_agent.into());
+        self
+    }
+
+    /// A header sent with every request, after the client's own (so it replaces
+    /// one of the same name). Its value never shows in `Debug` output.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.headers.push((name.into(), value.into()));
         self
     }
 
@@ -185,6 +194,7 @@ impl ClientBuilder {
         };
         let shared = Shared {
             token,
+            headers: header_map(&self.headers, reqwest::header::HeaderMap::new())?,
             timeout: self.timeout,
             max_retries: self.max_retries.unwrap_or(DEFAULT_MAX_RETRIES),
             retry_non_idempotent: self.retry_non_idempotent,
@@ -192,6 +202,32 @@ impl ClientBuilder {
         let inner = backend::Client::new_with_client(&base_url, http_client, shared);
         Ok(Client { inner })
     }
+}
+
+/// `headers` added to `map`, or an error naming the header that cannot be sent.
+fn header_map(
+    headers: &[(String, String)],
+    mut map: reqwest::header::HeaderMap,
+) -> Result<reqwest::header::HeaderMap, Error> {
+    for (name, value) in headers {
+        let name = reqwest::header::HeaderName::from_bytes(name.as_bytes())
+            .map_err(|_| Error::Config(format!("`{name}` is not a header name")))?;
+        let mut value = reqwest::header::HeaderValue::from_str(value)
+            .map_err(|_| Error::Config(
+                format!(
+                    "the value of header `{name}` contains characters a header cannot carry"
+                ),
+            ))?;
+        value.set_sensitive(true);
+        map.insert(name, value);
+    }
+
+    Ok(map)
+}
+
+/// The names of `headers`, for `Debug` output that leaves their values out.
+fn header_names(headers: &[(String, String)]) -> Vec<&str> {
+    headers.iter().map(|(name, _)| name.as_str()).collect()
 }
 
 fn checked_base_url(base_url: &str) -> Result<String, Error> {
@@ -215,6 +251,7 @@ pub struct RequestOptions {
     timeout: Option<Duration>,
     max_retries: Option<u32>,
     retry_non_idempotent: Option<bool>,
+    headers: Vec<(String, String)>,
     token: Option<String>,
 }
 
@@ -225,6 +262,7 @@ impl fmt::Debug for RequestOptions {
             .field("timeout", &self.timeout)
             .field("max_retries", &self.max_retries)
             .field("retry_non_idempotent", &self.retry_non_idempotent)
+            .field("headers", &header_names(&self.headers))
             .field("token", &self.token.as_ref().map(|_| "<redacted>"))
             .finish()
     }
@@ -257,6 +295,14 @@ impl RequestOptions {
     /// Whether a POST or PATCH is retried after a timeout or a 5xx.
     pub fn retry_non_idempotent(mut self, retry: bool) -> Self {
         self.retry_non_idempotent = Some(retry);
+        self
+    }
+
+    /// A header sent with these requests, after the client's own (so it replaces
+    /// one of the same name, the token's included). Its value never shows in
+    /// `Debug` output.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.headers.push((name.into(), value.into()));
         self
     }
 
@@ -307,6 +353,7 @@ impl Client {
         if let Some(token) = &options.token {
             shared.token = sensitive_token(token)?;
         }
+        shared.headers = header_map(&options.headers, shared.headers)?;
         let base_url = match &options.base_url {
             Some(base_url) => checked_base_url(base_url)?,
             None => self.inner.baseurl().to_owned(),

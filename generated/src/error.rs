@@ -70,12 +70,10 @@ pub enum Error {
     #[error("unexpected response status {}", .0.status)]
     UnexpectedStatus(Box<ErrorResponse>),
     /// A documented status came with a body that does not match its schema.
-    #[error("the {status} response body does not match the spec: {source}")]
+    #[error("the {} response body does not match the spec: {source}", response.status)]
     InvalidResponse {
-        /// The status.
-        status: StatusCode,
-        /// The start of the response body.
-        body: String,
+        /// The response, its body cut to [`MAX_KEPT_BODY`] bytes.
+        response: Box<ErrorResponse>,
         /// What did not match.
         source: serde_json::Error,
     },
@@ -119,9 +117,9 @@ impl Error {
             | Error::NotFound(response)
             | Error::RateLimited { response, .. }
             | Error::Server(response)
-            | Error::UnexpectedStatus(response) => Some(response.status),
-            Error::InvalidResponse { status, .. }
-            | Error::ResponseTooLarge { status, .. } => Some(*status),
+            | Error::UnexpectedStatus(response)
+            | Error::InvalidResponse { response, .. } => Some(response.status),
+            Error::ResponseTooLarge { status, .. } => Some(*status),
             _ => None,
         }
     }
@@ -135,7 +133,8 @@ impl Error {
             | Error::NotFound(response)
             | Error::RateLimited { response, .. }
             | Error::Server(response)
-            | Error::UnexpectedStatus(response) => Some(&response.headers),
+            | Error::UnexpectedStatus(response)
+            | Error::InvalidResponse { response, .. } => Some(&response.headers),
             _ => None,
         }
     }
@@ -174,8 +173,11 @@ impl Error {
             }
             Backend::InvalidResponsePayload(bytes, source) => {
                 Error::InvalidResponse {
-                    status: exchange.status.unwrap_or_default(),
-                    body: kept_text(&bytes),
+                    response: Box::new(ErrorResponse {
+                        status: exchange.status.unwrap_or_default(),
+                        headers: exchange.headers.clone().unwrap_or_default(),
+                        body: kept_text(&bytes),
+                    }),
                     source,
                 }
             }
@@ -304,6 +306,11 @@ pub enum ErrorCode {
 }
 
 impl ErrorCode {
+    /// Every code the API docs document.
+    pub const KNOWN: &'static [ErrorCode] = &[
+        ErrorCode::ValidationError,
+        ErrorCode::UserNotFound,
+    ];
     /// The code as the API writes it.
     pub fn as_str(&self) -> &str {
         match self {

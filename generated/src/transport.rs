@@ -40,6 +40,8 @@ pub const MAX_BACKOFF: Duration = Duration::from_secs(8);
 pub(crate) struct Shared {
     /// The token, marked sensitive so that it never shows in `Debug` output.
     pub(crate) token: HeaderValue,
+    /// Headers sent with every request, after the client's own.
+    pub(crate) headers: reqwest::header::HeaderMap,
     /// The time a whole request may take, when it differs from the HTTP client's.
     pub(crate) timeout: Option<Duration>,
     /// How many times a failed request is retried.
@@ -53,6 +55,7 @@ impl fmt::Debug for Shared {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Shared")
             .field("token", &"<redacted>")
+            .field("headers", &self.headers.keys().collect::<Vec<_>>())
             .field("timeout", &self.timeout)
             .field("max_retries", &self.max_retries)
             .field("retry_non_idempotent", &self.retry_non_idempotent)
@@ -72,6 +75,8 @@ pub(crate) struct Exchange {
     pub(crate) status: Option<StatusCode>,
     /// How many times the request was sent.
     pub(crate) attempts: u32,
+    /// The headers of the last response whose body was read.
+    pub(crate) headers: Option<reqwest::header::HeaderMap>,
     /// Whether the last response's body was longer than [`MAX_RESPONSE_BODY`].
     pub(crate) too_large: bool,
 }
@@ -109,6 +114,9 @@ impl ClientHooks<Shared> for backend::Client {
                     HeaderName::from_static(crate::TOKEN_HEADER),
                     shared.token.clone(),
                 );
+        }
+        for (name, value) in &shared.headers {
+            headers.insert(name.clone(), value.clone());
         }
         if let Some(timeout) = shared.timeout {
             *request.timeout_mut() = Some(timeout);
@@ -277,6 +285,7 @@ async fn read_bounded(mut response: Response) -> reqwest::Result<Response> {
     let status = response.status();
     let version = response.version();
     let headers = response.headers().clone();
+    record(|exchange| exchange.headers = Some(headers.clone()));
     let mut body = Vec::new();
     while let Some(chunk) = response.chunk().await? {
         let room = MAX_RESPONSE_BODY - body.len();

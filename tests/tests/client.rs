@@ -220,10 +220,11 @@ async fn a_201_that_breaks_the_schema_is_an_invalid_response() {
         .create_contact(&linq_partner_v2::examples::create_contact_without_owner())
         .await
         .unwrap_err();
-    let Error::InvalidResponse { status, body, .. } = &error else {
+    let Error::InvalidResponse { response, .. } = &error else {
         panic!("{error:?}")
     };
-    assert_eq!(*status, 201);
+    let (status, body) = (response.status, &response.body);
+    assert_eq!(status, 201);
     assert_eq!(body, r#"{"data":{"id":"x"}}"#);
 }
 

@@ -299,6 +299,11 @@ async fn the_token_never_appears_in_logs_errors_or_debug_output() {
         format!("{connect_error:?}"),
         format!("{client:?}"),
         format!("{:?}", RequestOptions::new().token(TOKEN)),
+        format!(
+            "{:?}",
+            RequestOptions::new().header("X-Other-Secret", TOKEN)
+        ),
+        format!("{:?}", Client::builder().header("X-Other-Secret", TOKEN)),
     ] {
         assert!(!text.contains(TOKEN), "the token leaked: {text}");
     }

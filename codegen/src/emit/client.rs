@@ -149,6 +149,7 @@ pub fn emit(
             retry_non_idempotent: bool,
             user_agent: Option<String>,
             http_client: Option<reqwest::Client>,
+            headers: Vec<(String, String)>,
             #builder_field
         }
 
@@ -162,6 +163,7 @@ pub fn emit(
                     .field("retry_non_idempotent", &self.retry_non_idempotent)
                     .field("user_agent", &self.user_agent)
                     .field("http_client", &self.http_client)
+                    .field("headers", &header_names(&self.headers))
                     #builder_debug
                     .finish()
             }
@@ -210,6 +212,13 @@ pub fn emit(
                 self
             }
 
+            /// A header sent with every request, after the client's own (so it replaces
+            /// one of the same name). Its value never shows in `Debug` output.
+            pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+                self.headers.push((name.into(), value.into()));
+                self
+            }
+
             /// Sends requests through `client` instead of one built from these settings.
             pub fn http_client(mut self, client: reqwest::Client) -> Self {
                 self.http_client = Some(client);
@@ -236,6 +245,7 @@ pub fn emit(
                 };
                 let shared = Shared {
                     #shared_value
+                    headers: header_map(&self.headers, reqwest::header::HeaderMap::new())?,
                     timeout: self.timeout,
                     max_retries: self.max_retries.unwrap_or(DEFAULT_MAX_RETRIES),
                     retry_non_idempotent: self.retry_non_idempotent,
@@ -243,6 +253,27 @@ pub fn emit(
                 let inner = backend::Client::new_with_client(&base_url, http_client, shared);
                 Ok(Client { inner })
             }
+        }
+
+        /// `headers` added to `map`, or an error naming the header that cannot be sent.
+        fn header_map(
+            headers: &[(String, String)],
+            mut map: reqwest::header::HeaderMap,
+        ) -> Result<reqwest::header::HeaderMap, Error> {
+            for (name, value) in headers {
+                let name = reqwest::header::HeaderName::from_bytes(name.as_bytes())
+                    .map_err(|_| Error::Config(format!("`{name}` is not a header name")))?;
+                let mut value = reqwest::header::HeaderValue::from_str(value)
+                    .map_err(|_| Error::Config(format!("the value of header `{name}` contains characters a header cannot carry")))?;
+                value.set_sensitive(true);
+                map.insert(name, value);
+            }
+            Ok(map)
+        }
+
+        /// The names of `headers`, for `Debug` output that leaves their values out.
+        fn header_names(headers: &[(String, String)]) -> Vec<&str> {
+            headers.iter().map(|(name, _)| name.as_str()).collect()
         }
 
         fn checked_base_url(base_url: &str) -> Result<String, Error> {
@@ -261,6 +292,7 @@ pub fn emit(
             timeout: Option<Duration>,
             max_retries: Option<u32>,
             retry_non_idempotent: Option<bool>,
+            headers: Vec<(String, String)>,
             #options_field
         }
 
@@ -271,6 +303,7 @@ pub fn emit(
                     .field("timeout", &self.timeout)
                     .field("max_retries", &self.max_retries)
                     .field("retry_non_idempotent", &self.retry_non_idempotent)
+                    .field("headers", &header_names(&self.headers))
                     #options_debug
                     .finish()
             }
@@ -303,6 +336,14 @@ pub fn emit(
             /// Whether a POST or PATCH is retried after a timeout or a 5xx.
             pub fn retry_non_idempotent(mut self, retry: bool) -> Self {
                 self.retry_non_idempotent = Some(retry);
+                self
+            }
+
+            /// A header sent with these requests, after the client's own (so it replaces
+            /// one of the same name, the token's included). Its value never shows in
+            /// `Debug` output.
+            pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+                self.headers.push((name.into(), value.into()));
                 self
             }
 
@@ -339,6 +380,7 @@ pub fn emit(
                     shared.retry_non_idempotent = retry;
                 }
                 #options_apply
+                shared.headers = header_map(&options.headers, shared.headers)?;
                 let base_url = match &options.base_url {
                     Some(base_url) => checked_base_url(base_url)?,
                     None => self.inner.baseurl().to_owned(),

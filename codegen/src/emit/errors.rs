@@ -126,12 +126,10 @@ pub fn emit(api: &Api, backend: &super::backend::Backend) -> Result<TokenStream,
             UnexpectedStatus(Box<ErrorResponse>),
 
             /// A documented status came with a body that does not match its schema.
-            #[error("the {status} response body does not match the spec: {source}")]
+            #[error("the {} response body does not match the spec: {source}", response.status)]
             InvalidResponse {
-                /// The status.
-                status: StatusCode,
-                /// The start of the response body.
-                body: String,
+                /// The response, its body cut to [`MAX_KEPT_BODY`] bytes.
+                response: Box<ErrorResponse>,
                 /// What did not match.
                 source: serde_json::Error,
             },
@@ -179,8 +177,9 @@ pub fn emit(api: &Api, backend: &super::backend::Backend) -> Result<TokenStream,
                     | Error::NotFound(response)
                     | Error::RateLimited { response, .. }
                     | Error::Server(response)
-                    | Error::UnexpectedStatus(response) => Some(response.status),
-                    Error::InvalidResponse { status, .. } | Error::ResponseTooLarge { status, .. } => Some(*status),
+                    | Error::UnexpectedStatus(response)
+                    | Error::InvalidResponse { response, .. } => Some(response.status),
+                    Error::ResponseTooLarge { status, .. } => Some(*status),
                     _ => None,
                 }
             }
@@ -194,7 +193,8 @@ pub fn emit(api: &Api, backend: &super::backend::Backend) -> Result<TokenStream,
                     | Error::NotFound(response)
                     | Error::RateLimited { response, .. }
                     | Error::Server(response)
-                    | Error::UnexpectedStatus(response) => Some(&response.headers),
+                    | Error::UnexpectedStatus(response)
+                    | Error::InvalidResponse { response, .. } => Some(&response.headers),
                     _ => None,
                 }
             }
@@ -226,8 +226,11 @@ pub fn emit(api: &Api, backend: &super::backend::Backend) -> Result<TokenStream,
                         Error::from_status(status, headers, body)
                     }
                     Backend::InvalidResponsePayload(bytes, source) => Error::InvalidResponse {
-                        status: exchange.status.unwrap_or_default(),
-                        body: kept_text(&bytes),
+                        response: Box::new(ErrorResponse {
+                            status: exchange.status.unwrap_or_default(),
+                            headers: exchange.headers.clone().unwrap_or_default(),
+                            body: kept_text(&bytes),
+                        }),
                         source,
                     },
                     Backend::CommunicationError(error)
@@ -362,6 +365,7 @@ fn error_code_enum(error: &ErrorModel) -> Result<TokenStream, Vec<Problem>> {
         let doc = format!("`{code}`");
         quote! { #[doc = #doc] #variant, }
     });
+    let known = variants.iter().map(|(variant, _)| variant);
     let as_str = variants
         .iter()
         .map(|(variant, code)| quote! { ErrorCode::#variant => #code, });
@@ -379,6 +383,9 @@ fn error_code_enum(error: &ErrorModel) -> Result<TokenStream, Vec<Problem>> {
         }
 
         impl ErrorCode {
+            /// Every code the API docs document.
+            pub const KNOWN: &'static [ErrorCode] = &[#(ErrorCode::#known),*];
+
             /// The code as the API writes it.
             pub fn as_str(&self) -> &str {
                 match self {

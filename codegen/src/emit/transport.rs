@@ -86,6 +86,8 @@ pub fn emit(api: &Api) -> TokenStream {
         #[derive(Clone)]
         pub(crate) struct Shared {
             #token_field
+            /// Headers sent with every request, after the client's own.
+            pub(crate) headers: reqwest::header::HeaderMap,
             /// The time a whole request may take, when it differs from the HTTP client's.
             pub(crate) timeout: Option<Duration>,
             /// How many times a failed request is retried.
@@ -99,6 +101,7 @@ pub fn emit(api: &Api) -> TokenStream {
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.debug_struct("Shared")
                     #token_debug
+                    .field("headers", &self.headers.keys().collect::<Vec<_>>())
                     .field("timeout", &self.timeout)
                     .field("max_retries", &self.max_retries)
                     .field("retry_non_idempotent", &self.retry_non_idempotent)
@@ -119,6 +122,8 @@ pub fn emit(api: &Api) -> TokenStream {
             pub(crate) status: Option<StatusCode>,
             /// How many times the request was sent.
             pub(crate) attempts: u32,
+            /// The headers of the last response whose body was read.
+            pub(crate) headers: Option<reqwest::header::HeaderMap>,
             /// Whether the last response's body was longer than [`MAX_RESPONSE_BODY`].
             pub(crate) too_large: bool,
         }
@@ -149,6 +154,9 @@ pub fn emit(api: &Api) -> TokenStream {
                 // The backend adds this header to every request; the API does not ask for it.
                 headers.remove("api-version");
                 #token_header
+                for (name, value) in &shared.headers {
+                    headers.insert(name.clone(), value.clone());
+                }
                 if let Some(timeout) = shared.timeout {
                     *request.timeout_mut() = Some(timeout);
                 }
@@ -299,6 +307,7 @@ pub fn emit(api: &Api) -> TokenStream {
             let status = response.status();
             let version = response.version();
             let headers = response.headers().clone();
+            record(|exchange| exchange.headers = Some(headers.clone()));
             let mut body = Vec::new();
             while let Some(chunk) = response.chunk().await? {
                 let room = MAX_RESPONSE_BODY - body.len();
