@@ -42,6 +42,19 @@ pub struct Options {
     pub crate_version: String,
 }
 
+/// Generates the crate and brings `out` up to date with it (or, in check mode, only
+/// compares): every stage, writing last, so that a spec with any problem leaves `out`
+/// exactly as it was.
+pub fn regenerate(
+    options: &Options,
+    out: &std::path::Path,
+    mode: Mode,
+) -> Result<(Vec<OutputFile>, Changes), Error> {
+    let files = generate(options)?;
+    let changes = write::write(out, &files, mode)?;
+    Ok((files, changes))
+}
+
 /// Runs every stage but writing, and returns the files of the generated crate.
 pub fn generate(options: &Options) -> Result<Vec<OutputFile>, Error> {
     let name = &options.crate_name;

@@ -141,3 +141,40 @@ fn a_crate_name_that_is_not_an_identifier_is_refused() {
         "crate name `corpus-keeper.json` is not valid: use ASCII letters, digits, `-` and `_`, starting with a letter"
     );
 }
+
+#[test]
+fn a_broken_spec_leaves_the_output_byte_for_byte_unchanged() {
+    let out = linq_tests::workspace_root().join("target/unchanged-output");
+    let _ = std::fs::remove_dir_all(&out);
+    let (files, _) = linq_codegen::regenerate(&real_spec_options(), &out, Mode::Write).unwrap();
+    let before: Vec<(String, Vec<u8>)> = files
+        .iter()
+        .map(|file| {
+            (
+                file.path.clone(),
+                std::fs::read(out.join(&file.path)).unwrap(),
+            )
+        })
+        .collect();
+
+    for spec in specs_in("bad-specs") {
+        let name = stem(&spec);
+        let mut options = real_spec_options();
+        options.spec = spec;
+        linq_codegen::regenerate(&options, &out, Mode::Write)
+            .expect_err(&format!("{name} must be refused"));
+        for (path, bytes) in &before {
+            assert_eq!(
+                &std::fs::read(out.join(path)).unwrap(),
+                bytes,
+                "{name} changed {path}"
+            );
+        }
+    }
+    let leftovers: Vec<_> = std::fs::read_dir(out.join("src"))
+        .unwrap()
+        .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|name| name.ends_with(".tmp"))
+        .collect();
+    assert!(leftovers.is_empty(), "temporary files left: {leftovers:?}");
+}

@@ -67,10 +67,11 @@ fn codegen(args: Vec<String>) -> Result<ExitCode> {
         crate_name,
         crate_version: "0.1.0".to_owned(),
     };
-    let files = linq_codegen::generate(&options)?;
-    report_api_changes(&out, &files);
-    let changes = linq_codegen::write::write(&out, &files, mode)
-        .with_context(|| format!("updating {}", out.display()))?;
+    // The summary of the checked-in API is read before the files are replaced.
+    let before = std::fs::read_to_string(out.join("api.txt")).unwrap_or_default();
+    // Every error names its file (and, for the spec, the JSON pointer): no context to add.
+    let (files, changes) = linq_codegen::regenerate(&options, &out, mode)?;
+    report_api_changes(&before, &files);
     let elapsed = started.elapsed();
 
     let shown = |path: &Path| {
@@ -115,14 +116,13 @@ fn codegen(args: Vec<String>) -> Result<ExitCode> {
     }
 }
 
-/// Prints what changed in the public API since the summary in `out`, and which changes
+/// Prints what changed in the public API since the summary `before`, and which changes
 /// break existing callers.
-fn report_api_changes(out: &Path, files: &[linq_codegen::OutputFile]) {
+fn report_api_changes(before: &str, files: &[linq_codegen::OutputFile]) {
     let Some(summary) = files.iter().find(|file| file.path == "api.txt") else {
         return;
     };
-    let before = std::fs::read_to_string(out.join("api.txt")).unwrap_or_default();
-    let changes = linq_codegen::changes::compare(&before, &summary.contents);
+    let changes = linq_codegen::changes::compare(before, &summary.contents);
     if changes.is_empty() {
         return;
     }
