@@ -44,7 +44,7 @@ pub struct ApiKeyAuth {
 }
 
 /// One HTTP operation.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Operation {
     /// The spec's `operationId`.
     pub id: String,
@@ -62,6 +62,38 @@ pub struct Operation {
     pub body_schema: Option<String>,
     /// Whether the API key is sent with this operation.
     pub authenticated: bool,
+    /// The bounds the spec puts on parameters, checked before the request is sent.
+    pub bounds: Vec<ParameterBounds>,
+    /// How to walk the pages of a page-numbered list, when the operation is one.
+    pub pages: Option<PagedList>,
+}
+
+/// The bounds on a number parameter's value. (A parameter whose schema is a named
+/// component gets a type that checks its own constraints when it is made.)
+#[derive(Debug, Clone, PartialEq)]
+pub struct ParameterBounds {
+    /// The parameter's name in the API.
+    pub name: String,
+    /// The least value allowed.
+    pub minimum: Option<f64>,
+    /// The greatest value allowed.
+    pub maximum: Option<f64>,
+    /// Whether the value must be above `minimum` rather than at least it.
+    pub exclusive_minimum: bool,
+    /// Whether the value must be below `maximum` rather than at most it.
+    pub exclusive_maximum: bool,
+}
+
+/// A list split in numbered pages: a `page` query parameter, and a response holding the
+/// page's items and a pagination object that gives the number of pages.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PagedList {
+    /// The response property holding the page's items.
+    pub items: String,
+    /// The response property holding the pagination object.
+    pub pagination: String,
+    /// The pagination object's property holding the number of pages.
+    pub total_pages: String,
 }
 
 /// The schema of the documented error responses.

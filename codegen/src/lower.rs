@@ -7,7 +7,10 @@ use openapiv3::{OpenAPI, ReferenceOr, SecurityRequirement, SecurityScheme, Statu
 use serde_json::{Map, Value};
 
 use crate::error::{Pointer, Problem, Problems};
-use crate::ir::{Api, ApiKeyAuth, AtLeastOneRule, ErrorModel, Operation, RequestExample};
+use crate::ir::{
+    Api, ApiKeyAuth, AtLeastOneRule, ErrorModel, Operation, PagedList, ParameterBounds,
+    RequestExample,
+};
 
 /// The component name under which the error code's open enum is handed to the backend.
 pub const ERROR_CODE_SCHEMA: &str = "ErrorCode";
@@ -23,7 +26,7 @@ pub fn lower(document: &Value, spec: &OpenAPI) -> Result<Api, Vec<Problem>> {
     let mut backend = document.clone();
 
     let auth = lower_auth(spec, &mut problems);
-    let operations = lower_operations(spec, auth.as_ref());
+    let operations = lower_operations(document, spec, auth.as_ref());
     let rules = take_rules(&mut backend, &mut problems);
     let error = lower_error(document, spec, &mut problems);
     if let Some(property) = error
@@ -117,7 +120,7 @@ fn env_var_for_header(header: &str) -> String {
     name.to_snake_case().to_uppercase()
 }
 
-fn lower_operations(spec: &OpenAPI, auth: Option<&ApiKeyAuth>) -> Vec<Operation> {
+fn lower_operations(document: &Value, spec: &OpenAPI, auth: Option<&ApiKeyAuth>) -> Vec<Operation> {
     spec.operations()
         .filter_map(|(path, method, operation)| {
             let id = operation.operation_id.clone()?;
@@ -143,9 +146,147 @@ fn lower_operations(spec: &OpenAPI, auth: Option<&ApiKeyAuth>) -> Vec<Operation>
                     .and_then(|media| media.schema.as_ref())
                     .and_then(component_name),
                 authenticated,
+                bounds: parameter_bounds(document, path, method),
+                pages: paged_list(document, path, method),
             })
         })
         .collect()
+}
+
+/// The node `node` stands for: followed through `$ref`s and through an `allOf` of one
+/// schema (the way a `$ref` gets a description beside it).
+fn resolved<'a>(document: &'a Value, mut node: &'a Value) -> &'a Value {
+    for _ in 0..32 {
+        if let Some(target) = node
+            .get("$ref")
+            .and_then(Value::as_str)
+            .and_then(Pointer::from_ref)
+        {
+            match target.resolve(document) {
+                Some(next) => node = next,
+                None => return node,
+            }
+        } else if let Some([only]) = node
+            .get("allOf")
+            .and_then(Value::as_array)
+            .map(Vec::as_slice)
+        {
+            node = only;
+        } else {
+            return node;
+        }
+    }
+    node
+}
+
+/// The parameters of an operation, the path item's first, the operation's replacing any
+/// of the same name and place.
+fn parameters<'a>(document: &'a Value, path: &str, method: &str) -> Vec<&'a Value> {
+    let item = Pointer::root().join("paths").join(path);
+    let mut found: Vec<&Value> = Vec::new();
+    for list in [
+        item.join("parameters"),
+        item.join(method).join("parameters"),
+    ] {
+        for parameter in list
+            .resolve(document)
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            let parameter = resolved(document, parameter);
+            let key = (parameter.get("name"), parameter.get("in"));
+            found.retain(|other| (other.get("name"), other.get("in")) != key);
+            found.push(parameter);
+        }
+    }
+    found
+}
+
+fn parameter_bounds(document: &Value, path: &str, method: &str) -> Vec<ParameterBounds> {
+    parameters(document, path, method)
+        .into_iter()
+        .filter_map(|parameter| {
+            let name = parameter.get("name")?.as_str()?.to_owned();
+            let schema = parameter.get("schema")?;
+            let is_number = matches!(
+                schema.get("type").and_then(Value::as_str),
+                Some("integer" | "number")
+            );
+            if schema.get("$ref").is_some() || !is_number {
+                return None;
+            }
+            let number = |key| schema.get(key).and_then(Value::as_f64);
+            let flag = |key| schema.get(key) == Some(&Value::Bool(true));
+            let bounds = ParameterBounds {
+                name,
+                minimum: number("minimum"),
+                maximum: number("maximum"),
+                exclusive_minimum: flag("exclusiveMinimum"),
+                exclusive_maximum: flag("exclusiveMaximum"),
+            };
+            (bounds.minimum.is_some() || bounds.maximum.is_some()).then_some(bounds)
+        })
+        .collect()
+}
+
+/// A GET with `page` and `per_page` query parameters whose success response holds one
+/// required array of items and a required `pagination` object with a required integer
+/// `total_pages`.
+fn paged_list(document: &Value, path: &str, method: &str) -> Option<PagedList> {
+    if method != "get" {
+        return None;
+    }
+    let parameters = parameters(document, path, method);
+    let has_query = |wanted: &str| {
+        parameters.iter().any(|p| {
+            p.get("name").and_then(Value::as_str) == Some(wanted)
+                && p.get("in").and_then(Value::as_str) == Some("query")
+        })
+    };
+    if !has_query("page") || !has_query("per_page") {
+        return None;
+    }
+    let responses = Pointer::root()
+        .join("paths")
+        .join(path)
+        .join(method)
+        .join("responses");
+    let response = ["200", "2XX"]
+        .iter()
+        .find_map(|status| responses.join(status).resolve(document))?;
+    let schema = resolved(
+        document,
+        resolved(document, response).pointer("/content/application~1json/schema")?,
+    );
+    let required = |schema: &Value, name: &str| {
+        schema
+            .get("required")
+            .and_then(Value::as_array)
+            .is_some_and(|list| list.iter().any(|item| item == name))
+    };
+    let properties = schema.get("properties")?.as_object()?;
+    let pagination = resolved(document, properties.get("pagination")?);
+    let total_pages = resolved(document, pagination.pointer("/properties/total_pages")?);
+    if !required(schema, "pagination")
+        || !required(pagination, "total_pages")
+        || total_pages.get("type")? != "integer"
+    {
+        return None;
+    }
+    let mut arrays = properties.iter().filter(|(name, property)| {
+        resolved(document, property).get("type") == Some(&Value::from("array"))
+            && required(schema, name)
+    });
+    let (items, _) = arrays.next()?;
+    if arrays.next().is_some() {
+        return None;
+    }
+    Some(PagedList {
+        items: items.clone(),
+        pagination: "pagination".to_owned(),
+        total_pages: "total_pages".to_owned(),
+    })
 }
 
 fn resolve_request_body<'a>(

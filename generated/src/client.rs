@@ -186,6 +186,7 @@ impl ClientBuilder {
                         self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT),
                     )
                     .user_agent(self.user_agent.as_deref().unwrap_or(USER_AGENT))
+                    .redirect(reqwest::redirect::Policy::none())
                     .build()
                     .map_err(|error| Error::Config(
                         format!("cannot build the HTTP client: {error}"),

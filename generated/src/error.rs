@@ -102,9 +102,15 @@ pub enum Error {
         source: reqwest::Error,
     },
     /// The request could not be sent, or the response could not be read (such as a
-    /// connection closed in the middle of the body).
-    #[error("the request failed")]
-    Transport(#[source] reqwest::Error),
+    /// connection closed in the middle of the body). With a status, the server
+    /// answered, so it may have acted on the request.
+    #[error("{}", describe_transport(*status))]
+    Transport {
+        /// The status of the response that broke off, when one began.
+        status: Option<StatusCode>,
+        /// The HTTP client's error.
+        source: reqwest::Error,
+    },
 }
 
 impl Error {
@@ -120,6 +126,7 @@ impl Error {
             | Error::UnexpectedStatus(response)
             | Error::InvalidResponse { response, .. } => Some(response.status),
             Error::ResponseTooLarge { status, .. } => Some(*status),
+            Error::Transport { status, .. } => *status,
             _ => None,
         }
     }
@@ -167,7 +174,12 @@ impl Error {
                 let headers = response.headers().clone();
                 let body = match response.bytes().await {
                     Ok(bytes) => kept_text(&bytes),
-                    Err(error) => return Error::Transport(error),
+                    Err(error) => {
+                        return Error::Transport {
+                            status: Some(status),
+                            source: error,
+                        };
+                    }
                 };
                 Error::from_status(status, headers, body)
             }
@@ -183,9 +195,7 @@ impl Error {
             }
             Backend::CommunicationError(error)
             | Backend::ResponseBodyError(error)
-            | Backend::InvalidUpgrade(error) => {
-                Error::from_transport(error, exchange.attempts)
-            }
+            | Backend::InvalidUpgrade(error) => Error::from_transport(error, exchange),
             Backend::InvalidRequest(message) | Backend::Custom(message) => {
                 Error::Config(message)
             }
@@ -219,8 +229,8 @@ impl Error {
         }
     }
 
-    fn from_transport(error: reqwest::Error, attempts: u32) -> Error {
-        let attempts = attempts.max(1);
+    fn from_transport(error: reqwest::Error, exchange: &Exchange) -> Error {
+        let attempts = exchange.attempts.max(1);
         if error.is_connect() {
             Error::Connect {
                 attempts,
@@ -232,7 +242,10 @@ impl Error {
                 source: error,
             }
         } else {
-            Error::Transport(error)
+            Error::Transport {
+                status: exchange.status,
+                source: error,
+            }
         }
     }
 }
@@ -274,6 +287,13 @@ impl ErrorBody for types::StandardError {
                 body: value.into_inner(),
             }),
         )
+    }
+}
+
+fn describe_transport(status: Option<StatusCode>) -> String {
+    match status {
+        Some(status) => format!("the {status} response broke off before its end"),
+        None => "the request failed".to_owned(),
     }
 }
 

@@ -39,4 +39,4 @@ pub use transport::{
 
 pub use error::ErrorCode;
 pub use progenitor_client::ResponseValue;
-pub use validation::{Validate, ValidationError};
+pub use validation::{Bounds, Validate, ValidationError};

@@ -287,14 +287,18 @@ async fn read_bounded(mut response: Response) -> reqwest::Result<Response> {
     let headers = response.headers().clone();
     record(|exchange| exchange.headers = Some(headers.clone()));
     let mut body = Vec::new();
-    while let Some(chunk) = response.chunk().await? {
-        let room = MAX_RESPONSE_BODY - body.len();
-        if chunk.len() > room {
-            body.extend_from_slice(&chunk[..room]);
-            record(|exchange| exchange.too_large = true);
-            break;
+    let announced = response.content_length().unwrap_or(0);
+    if announced > MAX_RESPONSE_BODY as u64 {
+        record(|exchange| exchange.too_large = true);
+    } else {
+        while let Some(chunk) = response.chunk().await? {
+            if chunk.len() > MAX_RESPONSE_BODY - body.len() {
+                record(|exchange| exchange.too_large = true);
+                body.clear();
+                break;
+            }
+            body.extend_from_slice(&chunk);
         }
-        body.extend_from_slice(&chunk);
     }
 
     let mut buffered = http::Response::new(body);

@@ -54,7 +54,7 @@ pub enum Segment {
 }
 
 /// A rule of the spec that a request breaks; the request was not sent.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum ValidationError {
     /// None of a set of properties, of which at least one is required, is set.
@@ -65,15 +65,65 @@ pub enum ValidationError {
         /// The properties, by their names in the API.
         fields: &'static [&'static str],
     },
+    /// A parameter's value is outside the bounds the spec gives it.
+    #[error("parameter `{parameter}` is {value}, {}", describe_range(bounds))]
+    OutOfRange {
+        /// The parameter, by its name in the API.
+        parameter: &'static str,
+        /// The value given.
+        value: f64,
+        /// The bounds.
+        bounds: Bounds,
+    },
 }
 
 impl ValidationError {
-    /// Where in the request body the rule is broken, as a JSON pointer.
+    /// Where the rule is broken: a JSON pointer into the request body (`/contact`),
+    /// or the parameter's name.
     pub fn location(&self) -> &str {
         match self {
             ValidationError::AtLeastOneOf { location, .. } => location,
+            ValidationError::OutOfRange { parameter, .. } => parameter,
         }
     }
+}
+
+/// The bounds the spec gives a number parameter.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Bounds {
+    /// The least value.
+    pub minimum: Option<f64>,
+    /// The greatest value.
+    pub maximum: Option<f64>,
+    /// Whether the value must be above the minimum rather than at least it.
+    pub exclusive_minimum: bool,
+    /// Whether the value must be below the maximum rather than at most it.
+    pub exclusive_maximum: bool,
+}
+
+fn describe_range(bounds: &Bounds) -> String {
+    let mut parts = Vec::new();
+    if let Some(minimum) = bounds.minimum {
+        parts
+            .push(
+                format!(
+                    "{} {minimum}", if bounds.exclusive_minimum { "above" } else {
+                    "at least" }
+                ),
+            );
+    }
+
+    if let Some(maximum) = bounds.maximum {
+        parts
+            .push(
+                format!(
+                    "{} {maximum}", if bounds.exclusive_maximum { "below" } else {
+                    "at most" }
+                ),
+            );
+    }
+
+    format!("and must be {}", parts.join(" and "))
 }
 
 impl ValidationError {

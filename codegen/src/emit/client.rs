@@ -240,6 +240,9 @@ pub fn emit(
                         .timeout(self.timeout.unwrap_or(DEFAULT_TIMEOUT))
                         .connect_timeout(self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT))
                         .user_agent(self.user_agent.as_deref().unwrap_or(USER_AGENT))
+                        // A redirect would resend the request (or turn a POST into a GET)
+                        // and carry the token to wherever it points: a 3xx is returned.
+                        .redirect(reqwest::redirect::Policy::none())
                         .build()
                         .map_err(|error| Error::Config(format!("cannot build the HTTP client: {error}")))?,
                 };
@@ -545,6 +548,50 @@ fn operation_method(
         .as_ref()
         .filter(|schema| validated.contains(*schema))
         .map(|_| quote! { Validate::validate(body)?; });
+    let argument_names: Vec<String> = arguments
+        .iter()
+        .filter_map(|argument| match argument {
+            syn::Pat::Ident(argument) => Some(argument.ident.to_string()),
+            _ => None,
+        })
+        .collect();
+    let mut bound_checks = Vec::new();
+    for bounds in &operation.bounds {
+        let rust = crate::names::field(&bounds.name);
+        if !argument_names.contains(&rust) {
+            return Err(Problem::new(
+                format!("{at}/parameters"),
+                format!(
+                    "the bounds of parameter `{}` have no argument `{rust}` to check",
+                    bounds.name
+                ),
+            ));
+        }
+        let argument = format_ident!("{}", rust);
+        let parameter = &bounds.name;
+        let option_f64 = |value: Option<f64>| match value {
+            Some(value) => quote! { Some(#value) },
+            None => quote! { None },
+        };
+        let (minimum, maximum) = (option_f64(bounds.minimum), option_f64(bounds.maximum));
+        let (exclusive_minimum, exclusive_maximum) =
+            (bounds.exclusive_minimum, bounds.exclusive_maximum);
+        bound_checks.push(quote! {
+            crate::validation::check_bounds(#parameter, &#argument, crate::Bounds {
+                minimum: #minimum,
+                maximum: #maximum,
+                exclusive_minimum: #exclusive_minimum,
+                exclusive_maximum: #exclusive_maximum,
+            })?;
+        });
+    }
+    let stream = match &operation.pages {
+        Some(pages) => Some(
+            page_stream(backend, signature, &success, pages)
+                .map_err(|message| Problem::new(at.clone(), message))?,
+        ),
+        None => None,
+    };
     let takes_only_a_body = arguments.len() == 1
         && matches!(arguments[0], syn::Pat::Ident(argument) if argument.ident == "body");
     let doc = super::doc_lines(
@@ -556,12 +603,106 @@ fn operation_method(
         #[allow(clippy::needless_lifetimes, clippy::too_many_arguments, reason = "the signature is the backend's")]
         pub async fn #name #generics (#inputs) -> Result<ResponseValue<#success>, Error> {
             #check
+            #(#bound_checks)*
             let (result, exchange) = transport::recorded(self.inner.#name(#(#arguments),*)).await;
             match result {
                 Ok(_) if exchange.too_large => Err(Error::too_large(&exchange)),
                 Ok(response) => Ok(response),
                 Err(error) => Err(Error::from_backend(error, &exchange).await),
             }
+        }
+
+        #stream
+    })
+}
+
+/// `NAME_stream`: every item of a page-numbered list, across pages, fetched lazily. It
+/// takes the list method's arguments but `page`, and asks for page 1, 2, … in turn.
+fn page_stream(
+    backend: &Backend,
+    signature: &syn::Signature,
+    success: &syn::Type,
+    pages: &crate::ir::PagedList,
+) -> Result<TokenStream, String> {
+    let name = &signature.ident;
+    let stream_name = format_ident!("{}_stream", name);
+    let mut inputs = Vec::new();
+    let mut arguments = Vec::new();
+    for input in &signature.inputs {
+        let syn::FnArg::Typed(argument) = input else {
+            continue;
+        };
+        let syn::Pat::Ident(pattern) = &*argument.pat else {
+            return Err("an argument that is not a plain name".to_owned());
+        };
+        if pattern.ident == "page" {
+            let page_is_optional = matches!(&*argument.ty, syn::Type::Path(path) if path.path.segments.last().is_some_and(|segment| segment.ident == "Option"));
+            arguments.push(if page_is_optional {
+                quote! { Some(page) }
+            } else {
+                quote! { page }
+            });
+        } else {
+            let ident = &pattern.ident;
+            inputs.push(input.clone());
+            arguments.push(quote! { #ident });
+        }
+    }
+
+    // The item type: the element type of the items property of the response struct.
+    let response_name = match success {
+        syn::Type::Path(path) => path
+            .path
+            .segments
+            .last()
+            .map(|segment| segment.ident.to_string()),
+        _ => None,
+    }
+    .ok_or("a list response that is not a named type")?;
+    let response = backend
+        .type_space()
+        .iter_types()
+        .find(|typ| typ.name() == response_name)
+        .ok_or("no generated type for the list response")?;
+    let typify::TypeDetails::Struct(details) = response.details() else {
+        return Err("a list response that is not a struct".to_owned());
+    };
+    let items_field = crate::names::field(&pages.items);
+    let items_type = details
+        .properties()
+        .find(|(field, _)| *field == items_field)
+        .and_then(|(_, id)| backend.type_space().get_type(&id).ok())
+        .and_then(|typ| match typ.details() {
+            typify::TypeDetails::Vec(inner) => backend
+                .type_space()
+                .get_type(&inner)
+                .ok()
+                .map(|inner| inner.ident()),
+            _ => None,
+        })
+        .ok_or("the items property is not an array of a generated type")?;
+
+    let items = format_ident!("{}", items_field);
+    let pagination = format_ident!("{}", crate::names::field(&pages.pagination));
+    let total_pages = format_ident!("{}", crate::names::field(&pages.total_pages));
+    let doc = format!(
+        "Every item of [`Client::{name}`], across pages: page 1, 2, … are asked for in turn, \
+         each only when the stream reaches it, until the last page (`{}.{}`). An error ends \
+         the stream.",
+        pages.pagination, pages.total_pages,
+    );
+    let generics = &signature.generics;
+    Ok(quote! {
+        #[doc = #doc]
+        #[allow(clippy::needless_lifetimes, clippy::too_many_arguments, reason = "the signature is the backend's")]
+        pub fn #stream_name #generics (&'a self, #(#inputs),*) -> impl futures::Stream<Item = Result<#items_type, Error>> + 'a {
+            crate::pagination::pages(move |number| async move {
+                let page = crate::pagination::PageNumber::from_page(number)
+                    .ok_or(Error::Config(format!("page {number} does not fit the `page` parameter")))?;
+                let response = self.#name(#(#arguments),*).await?.into_inner();
+                let total_pages = u64::try_from(response.#pagination.#total_pages).unwrap_or(0);
+                Ok((response.#items, total_pages))
+            })
         }
     })
 }

@@ -162,9 +162,15 @@ pub fn emit(api: &Api, backend: &super::backend::Backend) -> Result<TokenStream,
             },
 
             /// The request could not be sent, or the response could not be read (such as a
-            /// connection closed in the middle of the body).
-            #[error("the request failed")]
-            Transport(#[source] reqwest::Error),
+            /// connection closed in the middle of the body). With a status, the server
+            /// answered, so it may have acted on the request.
+            #[error("{}", describe_transport(*status))]
+            Transport {
+                /// The status of the response that broke off, when one began.
+                status: Option<StatusCode>,
+                /// The HTTP client's error.
+                source: reqwest::Error,
+            },
         }
 
         impl Error {
@@ -180,6 +186,7 @@ pub fn emit(api: &Api, backend: &super::backend::Backend) -> Result<TokenStream,
                     | Error::UnexpectedStatus(response)
                     | Error::InvalidResponse { response, .. } => Some(response.status),
                     Error::ResponseTooLarge { status, .. } => Some(*status),
+                    Error::Transport { status, .. } => *status,
                     _ => None,
                 }
             }
@@ -221,7 +228,7 @@ pub fn emit(api: &Api, backend: &super::backend::Backend) -> Result<TokenStream,
                         let headers = response.headers().clone();
                         let body = match response.bytes().await {
                             Ok(bytes) => kept_text(&bytes),
-                            Err(error) => return Error::Transport(error),
+                            Err(error) => return Error::Transport { status: Some(status), source: error },
                         };
                         Error::from_status(status, headers, body)
                     }
@@ -235,7 +242,7 @@ pub fn emit(api: &Api, backend: &super::backend::Backend) -> Result<TokenStream,
                     },
                     Backend::CommunicationError(error)
                     | Backend::ResponseBodyError(error)
-                    | Backend::InvalidUpgrade(error) => Error::from_transport(error, exchange.attempts),
+                    | Backend::InvalidUpgrade(error) => Error::from_transport(error, exchange),
                     Backend::InvalidRequest(message) | Backend::Custom(message) => Error::Config(message),
                 }
             }
@@ -256,14 +263,14 @@ pub fn emit(api: &Api, backend: &super::backend::Backend) -> Result<TokenStream,
                 }
             }
 
-            fn from_transport(error: reqwest::Error, attempts: u32) -> Error {
-                let attempts = attempts.max(1);
+            fn from_transport(error: reqwest::Error, exchange: &Exchange) -> Error {
+                let attempts = exchange.attempts.max(1);
                 if error.is_connect() {
                     Error::Connect { attempts, source: error }
                 } else if error.is_timeout() {
                     Error::Timeout { attempts, source: error }
                 } else {
-                    Error::Transport(error)
+                    Error::Transport { status: exchange.status, source: error }
                 }
             }
         }
@@ -297,6 +304,13 @@ pub fn emit(api: &Api, backend: &super::backend::Backend) -> Result<TokenStream,
         #api_conversion
 
         #raw_conversion
+
+        fn describe_transport(status: Option<StatusCode>) -> String {
+            match status {
+                Some(status) => format!("the {status} response broke off before its end"),
+                None => "the request failed".to_owned(),
+            }
+        }
 
         fn kept_text(bytes: &[u8]) -> String {
             String::from_utf8_lossy(&bytes[..bytes.len().min(MAX_KEPT_BODY)]).into_owned()

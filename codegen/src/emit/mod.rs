@@ -127,8 +127,75 @@ pub fn emit(api: &Api, options: &Options) -> Result<Vec<Emitted>, Vec<Problem>> 
             validation,
         ),
     ];
+    if api
+        .operations
+        .iter()
+        .any(|operation| operation.pages.is_some())
+    {
+        files.push(module(
+            "src/pagination.rs",
+            " Walking page-numbered lists, page after page, as a stream.",
+            pagination(),
+        ));
+    }
     files.extend(programs);
     Ok(files)
+}
+
+/// The runtime of the `*_stream` methods of page-numbered lists.
+fn pagination() -> TokenStream {
+    quote! {
+        use std::future::Future;
+
+        use futures::{Stream, StreamExt, TryStreamExt};
+
+        use crate::Error;
+
+        /// The items of pages 1, 2, … fetched by `fetch`, which returns a page's items and
+        /// the number of pages; a page is fetched only when the stream reaches it, and an
+        /// empty page or the last one ends the stream.
+        pub(crate) fn pages<'a, T, F, Fut>(fetch: F) -> impl Stream<Item = Result<T, Error>> + 'a
+        where
+            T: 'a,
+            F: FnMut(u64) -> Fut + 'a,
+            Fut: Future<Output = Result<(Vec<T>, u64), Error>> + 'a,
+        {
+            futures::stream::try_unfold((fetch, Some(1u64)), |(mut fetch, next)| async move {
+                let Some(page) = next else { return Ok::<_, Error>(None) };
+                let (items, total_pages) = fetch(page).await?;
+                let next = (page < total_pages && !items.is_empty()).then_some(page + 1);
+                Ok(Some((futures::stream::iter(items.into_iter().map(Ok)), (fetch, next))))
+            })
+            .try_flatten()
+            .boxed_local()
+        }
+
+        /// A type the `page` parameter may have.
+        pub(crate) trait PageNumber: Sized {
+            /// Page `number` (from 1) as this type, if it fits.
+            fn from_page(number: u64) -> Option<Self>;
+        }
+
+        macro_rules! page_numbers {
+            ($($typ:ty => |$number:ident| $convert:expr),* $(,)?) => {
+                $(impl PageNumber for $typ {
+                    fn from_page($number: u64) -> Option<Self> {
+                        $convert
+                    }
+                })*
+            };
+        }
+
+        page_numbers! {
+            u64 => |n| Some(n),
+            i64 => |n| i64::try_from(n).ok(),
+            u32 => |n| u32::try_from(n).ok(),
+            i32 => |n| i32::try_from(n).ok(),
+            std::num::NonZeroU64 => |n| std::num::NonZeroU64::new(n),
+            std::num::NonZeroI64 => |n| i64::try_from(n).ok().and_then(std::num::NonZeroI64::new),
+            std::num::NonZeroU32 => |n| u32::try_from(n).ok().and_then(std::num::NonZeroU32::new),
+        }
+    }
 }
 
 /// One runnable program per operation that has a documented request example and takes
@@ -255,6 +322,11 @@ fn lib(api: &Api, crate_ident: &syn::Ident) -> TokenStream {
         .as_ref()
         .map(|_| quote! { pub use client::{TOKEN_ENV_VAR, TOKEN_HEADER}; });
     let doc = doc_lines(&doc, true);
+    let pagination_module = api
+        .operations
+        .iter()
+        .any(|operation| operation.pages.is_some())
+        .then(|| quote! { mod pagination; });
     quote! {
         #doc
         #![deny(missing_docs)]
@@ -263,6 +335,7 @@ fn lib(api: &Api, crate_ident: &syn::Ident) -> TokenStream {
         mod client;
         mod error;
         pub mod examples;
+        #pagination_module
         mod transport;
         mod validation;
 
@@ -273,7 +346,7 @@ fn lib(api: &Api, crate_ident: &syn::Ident) -> TokenStream {
         pub use transport::{DEFAULT_MAX_RETRIES, MAX_BACKOFF, MAX_RESPONSE_BODY, MAX_RETRY_AFTER, MIN_BACKOFF};
         #error_code
         pub use progenitor_client::ResponseValue;
-        pub use validation::{Validate, ValidationError};
+        pub use validation::{Bounds, Validate, ValidationError};
     }
 }
 
@@ -297,7 +370,11 @@ fn manifest(api: &Api, options: &Options, backend: &backend::Backend) -> String 
     if type_space.uses_regress() {
         dependencies.push(r#"regress = "0.10""#.to_owned());
     }
-    if backend.uses_futures() || backend.has_raw_error_body() {
+    let paginates = api
+        .operations
+        .iter()
+        .any(|operation| operation.pages.is_some());
+    if backend.uses_futures() || backend.has_raw_error_body() || paginates {
         dependencies.push(r#"futures = "0.3""#.to_owned());
     }
     if backend.uses_websockets() {

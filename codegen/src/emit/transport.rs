@@ -308,15 +308,20 @@ pub fn emit(api: &Api) -> TokenStream {
             let version = response.version();
             let headers = response.headers().clone();
             record(|exchange| exchange.headers = Some(headers.clone()));
+            // A body past the bound is dropped, not handed on: nothing would parse it.
             let mut body = Vec::new();
-            while let Some(chunk) = response.chunk().await? {
-                let room = MAX_RESPONSE_BODY - body.len();
-                if chunk.len() > room {
-                    body.extend_from_slice(&chunk[..room]);
-                    record(|exchange| exchange.too_large = true);
-                    break;
+            let announced = response.content_length().unwrap_or(0);
+            if announced > MAX_RESPONSE_BODY as u64 {
+                record(|exchange| exchange.too_large = true);
+            } else {
+                while let Some(chunk) = response.chunk().await? {
+                    if chunk.len() > MAX_RESPONSE_BODY - body.len() {
+                        record(|exchange| exchange.too_large = true);
+                        body.clear();
+                        break;
+                    }
+                    body.extend_from_slice(&chunk);
                 }
-                body.extend_from_slice(&chunk);
             }
             let mut buffered = http::Response::new(body);
             *buffered.status_mut() = status;

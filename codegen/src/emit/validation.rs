@@ -117,6 +117,57 @@ pub fn emit(api: &Api, backend: &Backend) -> Result<(TokenStream, BTreeSet<Strin
             }
         }
     });
+    // Only a spec with bounded parameters checks them; without, this would be dead code.
+    let bounds_runtime = api.operations.iter().any(|operation| !operation.bounds.is_empty()).then(|| {
+        quote! {
+            /// A number parameter's value.
+            pub(crate) trait Bounded {
+                /// The value as a number, when it is given.
+                fn number(&self) -> Option<f64>;
+            }
+
+            macro_rules! bounded_numbers {
+                ($($typ:ty => |$value:ident| $number:expr),* $(,)?) => {
+                    $(impl Bounded for $typ {
+                        fn number(&self) -> Option<f64> {
+                            let $value = *self;
+                            Some($number)
+                        }
+                    })*
+                };
+            }
+
+            bounded_numbers! {
+                i8 => |v| f64::from(v), i16 => |v| f64::from(v), i32 => |v| f64::from(v),
+                i64 => |v| v as f64, u8 => |v| f64::from(v), u16 => |v| f64::from(v),
+                u32 => |v| f64::from(v), u64 => |v| v as f64, f32 => |v| f64::from(v), f64 => |v| v,
+                std::num::NonZeroU32 => |v| f64::from(v.get()), std::num::NonZeroU64 => |v| v.get() as f64,
+                std::num::NonZeroI32 => |v| f64::from(v.get()), std::num::NonZeroI64 => |v| v.get() as f64,
+            }
+
+            impl<T: Bounded> Bounded for Option<T> {
+                fn number(&self) -> Option<f64> {
+                    self.as_ref().and_then(Bounded::number)
+                }
+            }
+
+            /// Checks a parameter against its bounds.
+            pub(crate) fn check_bounds(parameter: &'static str, value: &impl Bounded, bounds: Bounds) -> Result<(), ValidationError> {
+                if let Some(number) = value.number() {
+                    let too_low = bounds.minimum.is_some_and(|minimum| {
+                        if bounds.exclusive_minimum { number <= minimum } else { number < minimum }
+                    });
+                    let too_high = bounds.maximum.is_some_and(|maximum| {
+                        if bounds.exclusive_maximum { number >= maximum } else { number > maximum }
+                    });
+                    if too_low || too_high {
+                        return Err(ValidationError::OutOfRange { parameter, value: number, bounds });
+                    }
+                }
+                Ok(())
+            }
+        }
+    });
     let tokens = quote! {
         #[allow(unused_imports)]
         use crate::types;
@@ -170,7 +221,7 @@ pub fn emit(api: &Api, backend: &Backend) -> Result<(TokenStream, BTreeSet<Strin
         }
 
         /// A rule of the spec that a request breaks; the request was not sent.
-        #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+        #[derive(Clone, Debug, PartialEq, thiserror::Error)]
         #[non_exhaustive]
         pub enum ValidationError {
             /// None of a set of properties, of which at least one is required, is set.
@@ -181,18 +232,57 @@ pub fn emit(api: &Api, backend: &Backend) -> Result<(TokenStream, BTreeSet<Strin
                 /// The properties, by their names in the API.
                 fields: &'static [&'static str],
             },
+
+            /// A parameter's value is outside the bounds the spec gives it.
+            #[error("parameter `{parameter}` is {value}, {}", describe_range(bounds))]
+            OutOfRange {
+                /// The parameter, by its name in the API.
+                parameter: &'static str,
+                /// The value given.
+                value: f64,
+                /// The bounds.
+                bounds: Bounds,
+            },
         }
 
         impl ValidationError {
-            /// Where in the request body the rule is broken, as a JSON pointer.
+            /// Where the rule is broken: a JSON pointer into the request body (`/contact`),
+            /// or the parameter's name.
             pub fn location(&self) -> &str {
                 match self {
                     ValidationError::AtLeastOneOf { location, .. } => location,
+                    ValidationError::OutOfRange { parameter, .. } => parameter,
                 }
             }
         }
 
+        /// The bounds the spec gives a number parameter.
+        #[derive(Clone, Copy, Debug, Default, PartialEq)]
+        pub struct Bounds {
+            /// The least value.
+            pub minimum: Option<f64>,
+            /// The greatest value.
+            pub maximum: Option<f64>,
+            /// Whether the value must be above the minimum rather than at least it.
+            pub exclusive_minimum: bool,
+            /// Whether the value must be below the maximum rather than at most it.
+            pub exclusive_maximum: bool,
+        }
+
+        fn describe_range(bounds: &Bounds) -> String {
+            let mut parts = Vec::new();
+            if let Some(minimum) = bounds.minimum {
+                parts.push(format!("{} {minimum}", if bounds.exclusive_minimum { "above" } else { "at least" }));
+            }
+            if let Some(maximum) = bounds.maximum {
+                parts.push(format!("{} {maximum}", if bounds.exclusive_maximum { "below" } else { "at most" }));
+            }
+            format!("and must be {}", parts.join(" and "))
+        }
+
         #constructors
+
+        #bounds_runtime
 
         fn describe(location: &str) -> String {
             if location.is_empty() {
