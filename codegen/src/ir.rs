@@ -64,6 +64,8 @@ pub struct Operation {
     pub authenticated: bool,
     /// The bounds the spec puts on parameters, checked before the request is sent.
     pub bounds: Vec<ParameterBounds>,
+    /// The defaults of optional parameters, sent when the caller gives none.
+    pub defaults: Vec<ParameterDefault>,
     /// How to walk the pages of a page-numbered list, when the operation is one.
     pub pages: Option<PagedList>,
 }
@@ -82,6 +84,16 @@ pub struct ParameterBounds {
     pub exclusive_minimum: bool,
     /// Whether the value must be below `maximum` rather than at most it.
     pub exclusive_maximum: bool,
+}
+
+/// The default of an optional parameter whose schema is an inline number, integer,
+/// boolean or string (without `enum`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ParameterDefault {
+    /// The parameter's name in the API.
+    pub name: String,
+    /// The default value.
+    pub value: serde_json::Value,
 }
 
 /// A list split in numbered pages: a `page` query parameter, and a response holding the

@@ -9,7 +9,7 @@ use serde_json::{Map, Value};
 use crate::error::{Pointer, Problem, Problems};
 use crate::ir::{
     Api, ApiKeyAuth, AtLeastOneRule, ErrorModel, Operation, PagedList, ParameterBounds,
-    RequestExample,
+    ParameterDefault, RequestExample,
 };
 
 /// The component name under which the error code's open enum is handed to the backend.
@@ -147,6 +147,7 @@ fn lower_operations(document: &Value, spec: &OpenAPI, auth: Option<&ApiKeyAuth>)
                     .and_then(component_name),
                 authenticated,
                 bounds: parameter_bounds(document, path, method),
+                defaults: parameter_defaults(document, path, method),
                 pages: paged_list(document, path, method),
             })
         })
@@ -226,6 +227,26 @@ fn parameter_bounds(document: &Value, path: &str, method: &str) -> Vec<Parameter
                 exclusive_maximum: flag("exclusiveMaximum"),
             };
             (bounds.minimum.is_some() || bounds.maximum.is_some()).then_some(bounds)
+        })
+        .collect()
+}
+
+fn parameter_defaults(document: &Value, path: &str, method: &str) -> Vec<ParameterDefault> {
+    parameters(document, path, method)
+        .into_iter()
+        .filter_map(|parameter| {
+            let name = parameter.get("name")?.as_str()?.to_owned();
+            let schema = parameter.get("schema")?;
+            let required = parameter.get("required") == Some(&Value::Bool(true));
+            let scalar = matches!(
+                schema.get("type").and_then(Value::as_str),
+                Some("integer" | "number" | "boolean" | "string")
+            );
+            if required || !scalar || schema.get("$ref").is_some() || schema.get("enum").is_some() {
+                return None;
+            }
+            let value = schema.get("default")?.clone();
+            Some(ParameterDefault { name, value })
         })
         .collect()
 }

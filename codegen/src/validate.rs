@@ -42,6 +42,7 @@ pub fn validate(document: &Value) -> Result<OpenAPI, Vec<Problem>> {
     check_responses(&spec, &mut problems);
     check_examples(document, &mut problems);
     check_security(&spec, &mut problems);
+    check_names(document, &mut problems);
     problems.finish(spec)
 }
 
@@ -222,6 +223,51 @@ fn check_ref(reference: &Value, at: &Pointer, document: &Value, problems: &mut P
         {
             Some(next) => target = next,
             None => return,
+        }
+    }
+}
+
+/// Names that differ in the spec may become one Rust name (`new_contact` and
+/// `NewContact`, `phone-number` and `phone_number`); the generated code could then hold
+/// only one of them.
+fn check_names(document: &Value, problems: &mut Problems) {
+    let schemas_at = Pointer::root().join("components").join("schemas");
+    let Some(schemas) = document
+        .pointer("/components/schemas")
+        .and_then(Value::as_object)
+    else {
+        return;
+    };
+    let mut types: BTreeMap<String, &str> = BTreeMap::new();
+    for (name, schema) in schemas {
+        let rust = crate::names::type_name(name);
+        match types.get(&rust) {
+            Some(first) => problems.push(Problem::new(
+                schemas_at.join(name),
+                format!("schema `{name}` becomes the type `{rust}`, like `{first}`"),
+            )),
+            None => {
+                types.insert(rust, name);
+            }
+        }
+        let mut fields: BTreeMap<String, &str> = BTreeMap::new();
+        for property in schema
+            .get("properties")
+            .and_then(Value::as_object)
+            .into_iter()
+            .flatten()
+            .map(|(property, _)| property)
+        {
+            let rust = crate::names::field(property);
+            match fields.get(&rust) {
+                Some(first) => problems.push(Problem::new(
+                    schemas_at.join(name).join("properties").join(property),
+                    format!("property `{property}` becomes the field `{rust}`, like `{first}`"),
+                )),
+                None => {
+                    fields.insert(rust, property);
+                }
+            }
         }
     }
 }

@@ -219,3 +219,21 @@ async fn error_statuses_sharing_one_schema_are_typed() {
     };
     assert_eq!(response.body.code, ErrorCode::Other("GONE".to_owned()));
 }
+
+#[tokio::test]
+async fn defaults_of_optional_parameters_are_sent() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/contacts"))
+        .and(query_param("page", "1"))
+        .and(query_param("per_page", "25"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(page(&[1], 1, 1)))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let response = client(&server)
+        .list_contacts(None, None, None, None)
+        .await
+        .unwrap();
+    assert_eq!(response.into_inner().data.len(), 1);
+}

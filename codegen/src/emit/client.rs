@@ -585,6 +585,36 @@ fn operation_method(
             })?;
         });
     }
+    let mut defaults = Vec::new();
+    for default in &operation.defaults {
+        let rust = crate::names::field(&default.name);
+        let optional = signature.inputs.iter().any(|input| match input {
+            syn::FnArg::Typed(argument) => {
+                matches!(&*argument.pat, syn::Pat::Ident(pattern) if pattern.ident == rust.as_str())
+                    && matches!(&*argument.ty, syn::Type::Path(path) if path.path.segments.last().is_some_and(|segment| segment.ident == "Option"))
+            }
+            syn::FnArg::Receiver(_) => false,
+        });
+        let value = match &default.value {
+            serde_json::Value::Number(number) if number.is_i64() => {
+                let value = number.as_i64().unwrap_or_default();
+                quote! { #value }
+            }
+            serde_json::Value::Number(number) => {
+                let value = number.as_f64().unwrap_or_default();
+                quote! { #value }
+            }
+            serde_json::Value::Bool(value) => quote! { #value },
+            serde_json::Value::String(value) => quote! { #value },
+            _ => continue,
+        };
+        if optional {
+            let argument = format_ident!("{}", rust);
+            defaults.push(quote! {
+                let #argument = #argument.or_else(|| crate::validation::FromDefault::from_default(#value));
+            });
+        }
+    }
     let stream = match &operation.pages {
         Some(pages) => Some(
             page_stream(backend, signature, &success, pages)
@@ -603,6 +633,7 @@ fn operation_method(
         #[allow(clippy::needless_lifetimes, clippy::too_many_arguments, reason = "the signature is the backend's")]
         pub async fn #name #generics (#inputs) -> Result<ResponseValue<#success>, Error> {
             #check
+            #(#defaults)*
             #(#bound_checks)*
             let (result, exchange) = transport::recorded(self.inner.#name(#(#arguments),*)).await;
             match result {

@@ -168,6 +168,46 @@ pub fn emit(api: &Api, backend: &Backend) -> Result<(TokenStream, BTreeSet<Strin
             }
         }
     });
+    // Only a spec with parameter defaults applies them; without, this would be dead code.
+    let defaults_runtime = api.operations.iter().any(|operation| !operation.defaults.is_empty()).then(|| {
+        quote! {
+            /// A parameter type that a default from the spec (`V`) can be turned into.
+            pub(crate) trait FromDefault<V>: Sized {
+                /// The default as this type, if it fits.
+                fn from_default(value: V) -> Option<Self>;
+            }
+
+            macro_rules! defaults_from {
+                ($source:ty => $($typ:ty => |$value:ident| $convert:expr),* $(,)?) => {
+                    $(impl FromDefault<$source> for $typ {
+                        fn from_default($value: $source) -> Option<Self> {
+                            $convert
+                        }
+                    })*
+                };
+            }
+
+            defaults_from! {
+                i64 =>
+                i8 => |v| v.try_into().ok(), i16 => |v| v.try_into().ok(), i32 => |v| v.try_into().ok(),
+                i64 => |v| Some(v), u8 => |v| v.try_into().ok(), u16 => |v| v.try_into().ok(),
+                u32 => |v| v.try_into().ok(), u64 => |v| v.try_into().ok(), f64 => |v| Some(v as f64),
+                std::num::NonZeroU32 => |v| u32::try_from(v).ok().and_then(std::num::NonZeroU32::new),
+                std::num::NonZeroU64 => |v| u64::try_from(v).ok().and_then(std::num::NonZeroU64::new),
+                std::num::NonZeroI32 => |v| i32::try_from(v).ok().and_then(std::num::NonZeroI32::new),
+                std::num::NonZeroI64 => |v| std::num::NonZeroI64::new(v),
+            }
+
+            defaults_from! { f64 => f64 => |v| Some(v), f32 => |v| Some(v as f32) }
+            defaults_from! { bool => bool => |v| Some(v) }
+
+            impl FromDefault<&'static str> for &str {
+                fn from_default(value: &'static str) -> Option<Self> {
+                    Some(value)
+                }
+            }
+        }
+    });
     let tokens = quote! {
         #[allow(unused_imports)]
         use crate::types;
@@ -283,6 +323,8 @@ pub fn emit(api: &Api, backend: &Backend) -> Result<(TokenStream, BTreeSet<Strin
         #constructors
 
         #bounds_runtime
+
+        #defaults_runtime
 
         fn describe(location: &str) -> String {
             if location.is_empty() {
