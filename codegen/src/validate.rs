@@ -325,8 +325,13 @@ fn check_examples(document: &Value, problems: &mut Problems) {
     let check = |schema: &Value, example: &Value, at: &Pointer, problems: &mut Problems| {
         let mut root = to_json_schema(schema);
         if let Value::Object(map) = &mut root {
-            // `$ref`s point into the document's components; carry them along.
-            map.insert("components".to_owned(), components.clone());
+            // `$ref`s point into the document's components; carry along those the schema
+            // reaches (all of them would make a spec whose every schema has an example
+            // take time quadratic in its size).
+            map.insert(
+                "components".to_owned(),
+                reachable_components(schema, &components),
+            );
         }
         let validator = match jsonschema::draft4::options().build(&root) {
             Ok(validator) => validator,
@@ -426,6 +431,74 @@ fn check_examples(document: &Value, problems: &mut Problems) {
                 );
             }
         }
+    }
+}
+
+/// The part of `components` (already translated) that `schema` reaches through `$ref`s,
+/// directly or through other components. A reference that names no single component, or
+/// a name not found as written (such as a percent-encoded one), keeps the whole group, so
+/// that nothing the validator could resolve is lost.
+fn reachable_components(schema: &Value, components: &Value) -> Value {
+    let mut kept = serde_json::Map::new();
+    let mut seen = BTreeSet::new();
+    let mut pending = vec![schema];
+    while let Some(node) = pending.pop() {
+        let mut references = Vec::new();
+        collect_refs(node, &mut references);
+        for reference in references {
+            let Some(rest) = reference.strip_prefix("#/components") else {
+                continue;
+            };
+            let mut segments = rest
+                .split('/')
+                .skip(1)
+                .map(|segment| segment.replace("~1", "/").replace("~0", "~"));
+            let (Some(kind), name) = (segments.next(), segments.next()) else {
+                return components.clone();
+            };
+            let Some(group) = components.get(&kind).and_then(Value::as_object) else {
+                continue;
+            };
+            let found = name
+                .as_ref()
+                .and_then(|name| group.get(name).map(|node| (name, node)));
+            let Some((name, target)) = found else {
+                if seen.insert((kind.clone(), None)) {
+                    kept.insert(kind, Value::Object(group.clone()));
+                }
+                continue;
+            };
+            if !seen.insert((kind.clone(), Some(name.clone()))) {
+                continue;
+            }
+            if let Value::Object(entries) = kept
+                .entry(kind)
+                .or_insert_with(|| Value::Object(serde_json::Map::new()))
+            {
+                entries
+                    .entry(name.clone())
+                    .or_insert_with(|| target.clone());
+            }
+            pending.push(target);
+        }
+    }
+    Value::Object(kept)
+}
+
+/// Every `$ref` string under `node`.
+fn collect_refs<'a>(node: &'a Value, references: &mut Vec<&'a str>) {
+    match node {
+        Value::Object(map) => {
+            if let Some(Value::String(reference)) = map.get("$ref") {
+                references.push(reference);
+            }
+            map.values()
+                .for_each(|child| collect_refs(child, references));
+        }
+        Value::Array(items) => items
+            .iter()
+            .for_each(|child| collect_refs(child, references)),
+        _ => {}
     }
 }
 
@@ -788,6 +861,20 @@ mod tests {
                 "#/components/schemas/A/properties/note/example: example does not match its schema: 3 is not of types \"null\", \"string\"",
                 "#/paths/~1a/post/requestBody/content/application~1json/examples/bad/value/id: example does not match its schema: \"x\" is not of type \"integer\"",
                 "#/paths/~1a/post/requestBody/content/application~1json/examples/bad/value/note: example does not match its schema: 5 is not of types \"null\", \"string\"",
+            ]
+        );
+    }
+
+    #[test]
+    fn examples_are_checked_through_chains_of_refs() {
+        let problems = problems_of(&format!(
+            "{HEAD}paths: {{}}\ncomponents:\n  schemas:\n    A:\n      type: object\n      properties:\n        b: {{$ref: '#/components/schemas/B'}}\n      example: {{b: {{c: x}}}}\n    B:\n      type: object\n      properties:\n        c: {{$ref: '#/components/schemas/C'}}\n    C: {{type: integer}}\n    Unrelated: {{type: string, example: 5}}\n"
+        ));
+        assert_eq!(
+            problems,
+            [
+                "#/components/schemas/A/example/b/c: example does not match its schema: \"x\" is not of type \"integer\"",
+                "#/components/schemas/Unrelated/example: example does not match its schema: 5 is not of type \"string\"",
             ]
         );
     }
