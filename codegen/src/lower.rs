@@ -132,7 +132,7 @@ fn lower_operations(document: &Value, spec: &OpenAPI, auth: Option<&ApiKeyAuth>)
                 _ => false,
             };
             Some(Operation {
-                method_name: id.to_snake_case(),
+                method_name: crate::names::method(&id),
                 id,
                 http_method: method.to_uppercase(),
                 path: path.to_owned(),

@@ -8,6 +8,19 @@ pub fn field(name: &str) -> String {
     sanitize(name, ToSnakeCase::to_snake_case)
 }
 
+/// The Rust method name of an operation id (`createContact` becomes `create_contact`).
+/// The backend prefixes a name that cannot start an identifier with `_`, where the type
+/// generator uses `x`.
+pub fn method(name: &str) -> String {
+    let field = field(name);
+    match field.strip_prefix('x') {
+        Some(rest) if !name.starts_with(|c: char| c.is_alphabetic() || c == '_') => {
+            format!("_{rest}")
+        }
+        _ => field,
+    }
+}
+
 /// The Rust type name of a schema (`new_contact` becomes `NewContact`).
 pub fn type_name(name: &str) -> String {
     sanitize(name, ToPascalCase::to_pascal_case)
@@ -59,6 +72,10 @@ mod tests {
         assert_eq!(field("phoneNumber"), "phone_number");
         assert_eq!(field("type"), "type_");
         assert_eq!(field("2fa"), "x2fa");
+        assert_eq!(method("2fa"), "_2fa");
+        assert_eq!(method("type"), "type_");
+        assert_eq!(method("createContact"), "create_contact");
+        assert_eq!(method("key.get"), "key_get");
         assert_eq!(type_name("new_contact"), "NewContact");
         assert_eq!(type_name("NewContact"), "NewContact");
     }

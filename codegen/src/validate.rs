@@ -8,7 +8,6 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use heck::ToSnakeCase;
 use openapiv3::{OpenAPI, Parameter, ReferenceOr, SecurityScheme};
 use serde_json::Value;
 
@@ -294,7 +293,7 @@ fn check_operations(spec: &OpenAPI, problems: &mut Problems) {
                         ));
                     } else {
                         ids.insert(id.clone(), at.clone());
-                        let name = id.to_snake_case();
+                        let name = crate::names::method(id);
                         if let Some((other, first)) = method_names.get(&name) {
                             problems.push(Problem::new(
                                 at.join("operationId"),
