@@ -16,6 +16,7 @@ set -euo pipefail
 
 progenitor=${1:?usage: generator_cli.sh PATH/TO/cargo-progenitor [RESULTS]}
 root=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$root" # `cargo xtask` is an alias of this workspace
 target=$(cargo metadata --format-version 1 --no-deps --manifest-path "$root/Cargo.toml" |
     python3 -c 'import json, sys; print(json.load(sys.stdin)["target_directory"])')
 results=${2:-$target/bench-results}
