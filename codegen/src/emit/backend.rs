@@ -1,6 +1,7 @@
 //! The backend: progenitor emits the types and one method per operation; this module
 //! configures it, runs it, and reads back the signatures of the methods it emitted.
 
+use std::collections::HashMap;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use proc_macro2::TokenStream;
@@ -31,12 +32,19 @@ impl Backend {
         self.generator.get_type_space()
     }
 
-    /// The generated type for the component schema `schema`, if there is one.
-    pub fn component_type(&self, schema: &str) -> Option<Type<'_>> {
-        let name = crate::names::type_name(schema);
-        self.type_space()
-            .iter_types()
-            .find(|typ| typ.name() == name)
+    /// The generated types by name, for looking up component schemas.
+    ///
+    /// Building it formats every type's name once; an emitter that looks up many
+    /// schemas builds it once and keeps it, so that the cost grows with the number of
+    /// types rather than with types times lookups.
+    pub fn type_index(&self) -> TypeIndex<'_> {
+        let mut by_name = HashMap::new();
+        for typ in self.type_space().iter_types() {
+            // The first type of a name is the component's own; later ones of the same
+            // name cannot be reached by it.
+            by_name.entry(typ.name()).or_insert(typ);
+        }
+        TypeIndex { by_name }
     }
 
     /// Whether the backend emitted paginated streams, which use `futures`.
@@ -154,6 +162,18 @@ pub fn run(api: &Api) -> Result<Backend, Vec<Problem>> {
         tokens,
         methods,
     })
+}
+
+/// The generated types by name (see [`Backend::type_index`]).
+pub struct TypeIndex<'a> {
+    by_name: HashMap<String, Type<'a>>,
+}
+
+impl TypeIndex<'_> {
+    /// The generated type for the component schema `schema`, if there is one.
+    pub fn component_type(&self, schema: &str) -> Option<&Type<'_>> {
+        self.by_name.get(&crate::names::type_name(schema))
+    }
 }
 
 fn is_client(typ: &syn::Type) -> bool {

@@ -8,7 +8,7 @@ use quote::{format_ident, quote};
 use serde_json::Value;
 use typify::{Type, TypeDetails};
 
-use super::backend::Backend;
+use super::backend::{Backend, TypeIndex};
 use crate::error::{Pointer, Problem};
 use crate::ir::{Api, RequestExample};
 
@@ -17,8 +17,9 @@ pub fn emit(api: &Api, backend: &Backend) -> Result<TokenStream, Vec<Problem>> {
     let mut problems = Vec::new();
     let mut functions = Vec::new();
     let mut arms = Vec::new();
+    let types = backend.type_index();
     for example in &api.request_examples {
-        let Some(typ) = backend.component_type(&example.schema) else {
+        let Some(typ) = types.component_type(&example.schema) else {
             problems.push(Problem::new(
                 example.pointer.clone(),
                 format!("no generated type for schema `{}`", example.schema),
@@ -26,7 +27,7 @@ pub fn emit(api: &Api, backend: &Backend) -> Result<TokenStream, Vec<Problem>> {
             continue;
         };
         let at = pointer_of(example);
-        let Some(value) = literal(backend, &typ, &example.value, &at, &mut problems) else {
+        let Some(value) = literal(backend, typ, &example.value, &at, &mut problems) else {
             continue;
         };
 
@@ -52,7 +53,7 @@ pub fn emit(api: &Api, backend: &Backend) -> Result<TokenStream, Vec<Problem>> {
     if !problems.is_empty() {
         return Err(problems);
     }
-    let schema_arms = component_types(api, backend).into_iter().map(|(schema, typ)| {
+    let schema_arms = component_types(api, &types).into_iter().map(|(schema, typ)| {
         quote! { (#schema, value) => Some(serde_json::from_value::<#typ>(value).and_then(serde_json::to_value)), }
     });
     Ok(quote! {
@@ -85,7 +86,7 @@ pub fn emit(api: &Api, backend: &Backend) -> Result<TokenStream, Vec<Problem>> {
 }
 
 /// The component schemas that have a generated type, with the type's path.
-fn component_types(api: &Api, backend: &Backend) -> Vec<(String, TokenStream)> {
+fn component_types(api: &Api, types: &TypeIndex<'_>) -> Vec<(String, TokenStream)> {
     let Some(components) = &api.backend.components else {
         return Vec::new();
     };
@@ -93,7 +94,7 @@ fn component_types(api: &Api, backend: &Backend) -> Vec<(String, TokenStream)> {
         .schemas
         .keys()
         .filter_map(|schema| {
-            let typ = backend.component_type(schema)?;
+            let typ = types.component_type(schema)?;
             Some((schema.clone(), typ.ident()))
         })
         .collect()

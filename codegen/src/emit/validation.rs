@@ -368,8 +368,9 @@ fn struct_fields(api: &Api, backend: &Backend) -> BTreeMap<String, Vec<Field>> {
         .keys()
         .map(|name| (crate::names::type_name(name), name.clone()))
         .collect();
+    let types = backend.type_index();
     for (schema, definition) in &components.schemas {
-        let Some(typ) = backend.component_type(schema) else {
+        let Some(typ) = types.component_type(schema) else {
             continue;
         };
         let TypeDetails::Struct(details) = typ.details() else {
