@@ -53,11 +53,11 @@ pub fn emit(api: &Api) -> TokenStream {
         use std::future::Future;
         use std::time::{Duration, Instant};
 
-        use backon::{ExponentialBuilder, Retryable};
+        use backon::{BackoffBuilder, ExponentialBuilder};
         use progenitor_client::{ClientHooks, ClientInfo, OperationInfo};
         #[allow(unused_imports)]
         use reqwest::header::{HeaderName, HeaderValue, RETRY_AFTER};
-        use reqwest::{Method, Request, Response, StatusCode};
+        use reqwest::{Method, Request, Response, ResponseBuilderExt, StatusCode};
         use tracing::Instrument;
 
         use crate::backend;
@@ -175,43 +175,53 @@ pub fn emit(api: &Api) -> TokenStream {
             }
         }
 
+        /// Sends the request, and again while the failure allows it and retries remain.
+        ///
+        /// The first attempt goes out before any retry state exists: most calls end
+        /// there, so the backoff schedule is built only after a failure, and the request
+        /// is copied for a retry only when retries are allowed.
         async fn send_with_retries(client: &backend::Client, request: Request) -> reqwest::Result<Response> {
             let shared = client.inner();
             let may_retry_when_received = is_idempotent(request.method()) || shared.retry_non_idempotent;
-            let backoff = ExponentialBuilder::default()
-                .with_min_delay(MIN_BACKOFF)
-                .with_max_delay(MAX_BACKOFF)
-                .with_jitter()
-                .with_max_times(shared.max_retries as usize);
-            let mut attempt = 0;
-            let outcome = (|| {
-                attempt += 1;
-                let this_attempt = request.try_clone();
-                let number = attempt;
-                async move {
-                    match this_attempt {
-                        Some(request) => send_once(client.client(), request, number).await,
-                        None => Err(Failure::NotRepeatable),
-                    }
+            // A body that cannot be copied (a stream) is sent once, as it is.
+            let spare = if shared.max_retries > 0 { request.try_clone() } else { None };
+            let mut attempt = 1;
+            let mut outcome = send_once(client.client(), request, attempt).await;
+            let mut delays = None;
+            let failure = loop {
+                let failure = match outcome {
+                    Ok(response) => return read_bounded(response).await,
+                    Err(failure) => failure,
+                };
+                if !failure.may_retry(may_retry_when_received) {
+                    break failure;
                 }
-            })
-            .retry(backoff)
-            .sleep(tokio::time::sleep)
-            .when(|failure: &Failure| failure.may_retry(may_retry_when_received))
-            .adjust(|failure: &Failure, delay| delay.map(|delay| failure.retry_after().unwrap_or(delay)))
-            .notify(|failure: &Failure, delay: Duration| {
+                let Some(next) = spare.as_ref().and_then(Request::try_clone) else {
+                    break failure;
+                };
+                let delays = delays.get_or_insert_with(|| {
+                    ExponentialBuilder::default()
+                        .with_min_delay(MIN_BACKOFF)
+                        .with_max_delay(MAX_BACKOFF)
+                        .with_jitter()
+                        .with_max_times(shared.max_retries as usize)
+                        .build()
+                });
+                let Some(delay) = delays.next() else {
+                    break failure;
+                };
+                let delay = failure.retry_after().unwrap_or(delay);
                 tracing::warn!(reason = failure.reason(), delay_ms = delay.as_millis() as u64, "retrying");
-            })
-            .await;
-
-            let response = match outcome {
-                Ok(response) => response,
-                Err(Failure::Unsent(error) | Failure::Received(error)) => return Err(error),
-                Err(Failure::RateLimited(response, _) | Failure::ServerError(response)) => response,
-                // A body that cannot be cloned (a stream) is sent once, as it is.
-                Err(Failure::NotRepeatable) => client.client().execute(request).await?,
+                // The failed response goes before the wait, freeing its connection.
+                drop(failure);
+                tokio::time::sleep(delay).await;
+                attempt += 1;
+                outcome = send_once(client.client(), next, attempt).await;
             };
-            read_bounded(response).await
+            match failure {
+                Failure::Unsent(error) | Failure::Received(error) => Err(error),
+                Failure::RateLimited(response, _) | Failure::ServerError(response) => read_bounded(response).await,
+            }
         }
 
         async fn send_once(client: &reqwest::Client, request: Request, attempt: u32) -> Result<Response, Failure> {
@@ -256,8 +266,6 @@ pub fn emit(api: &Api) -> TokenStream {
             RateLimited(Response, Option<Duration>),
             /// 5xx: the server may have acted on the request.
             ServerError(Response),
-            /// The body is a stream, which cannot be sent twice.
-            NotRepeatable,
         }
 
         impl Failure {
@@ -266,7 +274,6 @@ pub fn emit(api: &Api) -> TokenStream {
                     Failure::Unsent(_) => true,
                     Failure::RateLimited(_, wait) => wait.is_none_or(|wait| wait <= MAX_RETRY_AFTER),
                     Failure::Received(_) | Failure::ServerError(_) => may_retry_when_received,
-                    Failure::NotRepeatable => false,
                 }
             }
 
@@ -283,7 +290,6 @@ pub fn emit(api: &Api) -> TokenStream {
                     Failure::Received(_) => "no response",
                     Failure::RateLimited(..) => "rate limited",
                     Failure::ServerError(_) => "server error",
-                    Failure::NotRepeatable => "body cannot be repeated",
                 }
             }
         }
@@ -303,31 +309,35 @@ pub fn emit(api: &Api) -> TokenStream {
 
         /// Reads the whole body, up to [`MAX_RESPONSE_BODY`] bytes, and hands back a
         /// response holding it, so that no body is read without bound.
+        ///
+        /// The status, version and headers are moved into the new response, not
+        /// copied, and it keeps the URL the request went to.
         async fn read_bounded(mut response: Response) -> reqwest::Result<Response> {
-            let status = response.status();
-            let version = response.version();
-            let headers = response.headers().clone();
-            record(|exchange| exchange.headers = Some(headers.clone()));
+            let url = response.url().clone();
             // A body past the bound is dropped, not handed on: nothing would parse it.
             let mut body = Vec::new();
-            let announced = response.content_length().unwrap_or(0);
-            if announced > MAX_RESPONSE_BODY as u64 {
-                record(|exchange| exchange.too_large = true);
-            } else {
+            let mut too_large = response.content_length().unwrap_or(0) > MAX_RESPONSE_BODY as u64;
+            if !too_large {
                 while let Some(chunk) = response.chunk().await? {
                     if chunk.len() > MAX_RESPONSE_BODY - body.len() {
-                        record(|exchange| exchange.too_large = true);
+                        too_large = true;
                         body.clear();
                         break;
                     }
                     body.extend_from_slice(&chunk);
                 }
             }
-            let mut buffered = http::Response::new(body);
-            *buffered.status_mut() = status;
-            *buffered.version_mut() = version;
-            *buffered.headers_mut() = headers;
-            Ok(Response::from(buffered))
+            let (mut parts, _read) = http::Response::from(response).into_parts();
+            record(|exchange| {
+                exchange.headers = Some(parts.headers.clone());
+                exchange.too_large = too_large;
+            });
+            // `Response::from` takes the URL from these extensions; without it the
+            // response would name a placeholder URL.
+            if let Ok(with_url) = http::Response::builder().url(url).body(()) {
+                parts.extensions.extend(with_url.into_parts().0.extensions);
+            }
+            Ok(Response::from(http::Response::from_parts(parts, body)))
         }
     }
 }
