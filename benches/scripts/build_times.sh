@@ -35,14 +35,18 @@ done
 variants=(
     "ours|ours|"
     "ours-no-default-features|ours|--no-default-features"
+    "ours-rustls-ring|ours|--no-default-features --features rustls-ring"
     "progenitor|progenitor|"
+    # Progenitor's crate has no TLS; this is it with reqwest's own rustls TLS, as its
+    # users would turn it on to reach an https server.
+    "progenitor-rustls|progenitor|--features reqwest/rustls"
 )
 
 echo "| crate | crates (normal) | crates (normal + build) |"
 echo "| --- | --- | --- |"
 for variant in "${variants[@]}"; do
     IFS='|' read -r name folder flags <<<"$variant"
-    # shellcheck disable=SC2086 # $flags is empty or one flag
+    # shellcheck disable=SC2086 # $flags is empty or options to split
     tree() {
         cargo tree --offline --manifest-path "$scratch/$folder/Cargo.toml" $flags \
             --prefix none "$@" | sed 's/ (\*)$//; s/ (proc-macro)$//' | sort -u
@@ -78,7 +82,8 @@ import json, os, sys
 results = sys.argv[1]
 print("| crate | profile | clean build, median | incremental build, median |")
 print("| --- | --- | --- | --- |")
-for name in ["ours", "ours-no-default-features", "progenitor"]:
+names = ["ours", "ours-no-default-features", "ours-rustls-ring", "progenitor", "progenitor-rustls"]
+for name in names:
     for profile in ["release", "debug"]:
         row = [name, profile]
         for kind in ["clean", "incremental"]:

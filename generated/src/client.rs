@@ -180,13 +180,16 @@ impl ClientBuilder {
         let http_client = match self.http_client {
             Some(client) => client,
             None => {
-                reqwest::Client::builder()
+                let builder = reqwest::Client::builder()
                     .timeout(self.timeout.unwrap_or(DEFAULT_TIMEOUT))
                     .connect_timeout(
                         self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT),
                     )
                     .user_agent(self.user_agent.as_deref().unwrap_or(USER_AGENT))
-                    .redirect(reqwest::redirect::Policy::none())
+                    .redirect(reqwest::redirect::Policy::none());
+                #[cfg(feature = "rustls-ring")]
+                let builder = builder.tls_backend_preconfigured(tls_config()?);
+                builder
                     .build()
                     .map_err(|error| Error::Config(
                         format!("cannot build the HTTP client: {error}"),
@@ -203,6 +206,22 @@ impl ClientBuilder {
         let inner = backend::Client::new_with_client(&base_url, http_client, shared);
         Ok(Client { inner })
     }
+}
+
+/// TLS with rustls, its `ring` crypto provider and the operating system's
+/// certificate verifier.
+///
+/// The provider is given to this client's TLS settings rather than installed
+/// for the whole process, so that the program's other TLS users keep theirs.
+#[cfg(feature = "rustls-ring")]
+fn tls_config() -> Result<rustls::ClientConfig, Error> {
+    use rustls_platform_verifier::BuilderVerifierExt;
+    let provider = std::sync::Arc::new(rustls::crypto::ring::default_provider());
+    rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .and_then(|builder| builder.with_platform_verifier())
+        .map(|builder| builder.with_no_client_auth())
+        .map_err(|error| Error::Config(format!("cannot set up TLS: {error}")))
 }
 
 /// `headers` added to `map`, or an error naming the header that cannot be sent.

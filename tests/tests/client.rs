@@ -273,3 +273,50 @@ fn the_default_server_is_the_spec_s() {
     let client = Client::new(TOKEN).unwrap();
     assert_eq!(client.base_url(), "https://api.linqapp.com");
 }
+
+/// With TLS on (here the client's own ring-based settings of `rustls-ring`), an https
+/// base URL gets a TLS handshake: the server first sees a TLS record, and a server that
+/// does not answer in TLS is a typed error.
+#[tokio::test]
+async fn an_https_server_gets_a_tls_handshake_and_a_failed_one_is_a_typed_error() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let server = tokio::spawn(async move {
+        let (mut stream, _) = listener.accept().await.ok()?;
+        let first = stream.read_u8().await.ok()?;
+        // Plain HTTP where the client expects a TLS record.
+        let _ = stream
+            .write_all(b"HTTP/1.1 400 Bad Request\r\ncontent-length: 0\r\n\r\n")
+            .await;
+        Some(first)
+    });
+
+    let client = Client::builder()
+        .token(TOKEN)
+        .base_url(format!("https://127.0.0.1:{port}"))
+        .max_retries(0)
+        .build()
+        .expect("a client with TLS");
+    let body = CreateContactRequest {
+        contact: NewContact {
+            email: Some("ada@example.com".to_owned()),
+            ..Default::default()
+        },
+        user_email: None,
+    };
+    let error = client.create_contact(&body).await.unwrap_err();
+
+    assert!(
+        matches!(error, Error::Connect { attempts: 1, .. }),
+        "{error:?}"
+    );
+    // 0x16 opens a TLS handshake record (the ClientHello).
+    let first = tokio::time::timeout(std::time::Duration::from_secs(10), server)
+        .await
+        .expect("the client connected")
+        .unwrap();
+    assert_eq!(first, Some(0x16));
+    assert!(!format!("{error:?}").contains(TOKEN));
+}

@@ -363,6 +363,8 @@ fn manifest(api: &Api, options: &Options, backend: &backend::Backend) -> String 
         r#"serde = { version = "1", features = ["derive"] }"#.to_owned(),
         r#"serde_json = "1""#.to_owned(),
         r#"thiserror = "2""#.to_owned(),
+        r#"rustls = { version = "0.23", default-features = false, features = ["ring", "std", "tls12"], optional = true }"#.to_owned(),
+        r#"rustls-platform-verifier = { version = "0.7", optional = true }"#.to_owned(),
     ];
     if api.uses_date_time || type_space.uses_chrono() {
         dependencies.push(r#"chrono = { version = "0.4", default-features = false, features = ["std", "serde"] }"#.to_owned());
@@ -404,8 +406,14 @@ fn manifest(api: &Api, options: &Options, backend: &backend::Backend) -> String 
          \n\
          [features]\n\
          default = [\"rustls\"]\n\
-         # TLS for https servers; without it the client reaches plain http servers only.\n\
+         # TLS for https servers: rustls with reqwest's crypto provider (aws-lc-rs).\n\
+         # Without a TLS feature the client reaches plain http servers only.\n\
          rustls = [\"reqwest/rustls\"]\n\
+         # TLS with rustls and the ring crypto provider, for this crate's client: a much\n\
+         # shorter build, as no C library is built with cmake. Turned on alone, it leaves\n\
+         # reqwest without a process-wide provider: another reqwest client in the same\n\
+         # program must be given one, or reqwest panics when building it.\n\
+         rustls-ring = [\"reqwest/rustls-no-provider\", \"dep:rustls\", \"dep:rustls-platform-verifier\"]\n\
          \n\
          [dependencies]\n\
          {dependencies}\n\
