@@ -265,12 +265,7 @@ Sends a `POST` request to `/api/partner/v2/contacts`
         Error<types::StandardError>,
     > {
         let url = format!("{}/api/partner/v2/contacts", self.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
+        let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
         #[allow(unused_mut)]
         let mut request = self
             .client

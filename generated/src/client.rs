@@ -186,7 +186,8 @@ impl ClientBuilder {
                         self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT),
                     )
                     .user_agent(self.user_agent.as_deref().unwrap_or(USER_AGENT))
-                    .redirect(reqwest::redirect::Policy::none());
+                    .redirect(reqwest::redirect::Policy::none())
+                    .retry(reqwest::retry::never().max_retries_per_request(0));
                 #[cfg(feature = "rustls-ring")]
                 let builder = builder.tls_backend_preconfigured(tls_config()?);
                 builder
@@ -414,12 +415,17 @@ impl Client {
         body: &'a types::CreateContactRequest,
     ) -> Result<ResponseValue<types::CreateContactResponse>, Error> {
         Validate::validate(body)?;
-        let (result, exchange) = transport::recorded(self.inner.create_contact(body))
-            .await;
+        let (result, exchange) = {
+            let mut call = std::pin::pin!(
+                transport::recorded(self.inner.create_contact(body))
+            );
+            let result = call.as_mut().await;
+            (result, transport::finished(call))
+        };
         match result {
             Ok(_) if exchange.too_large => Err(Error::too_large(&exchange)),
-            Ok(response) => Ok(response),
-            Err(error) => Err(Error::from_backend(error, &exchange).await),
+            Ok(value) => Ok(transport::with_headers(value, exchange)),
+            Err(error) => Err(Error::from_backend(error, exchange).await),
         }
     }
 }

@@ -158,20 +158,21 @@ impl Error {
         }
     }
 
-    /// Turns the backend's error into ours, with what the transport recorded.
+    /// Turns the backend's error into ours, with what the transport recorded (the
+    /// response's headers among it: the backend never sees them).
     pub(crate) async fn from_backend<E: ErrorBody>(
         error: progenitor_client::Error<E>,
-        exchange: &Exchange,
+        mut exchange: Exchange,
     ) -> Error {
         use progenitor_client::Error as Backend;
         if exchange.too_large {
-            return Error::too_large(exchange);
+            return Error::too_large(&exchange);
         }
+        let headers = exchange.headers.take().unwrap_or_default();
         match error {
-            Backend::ErrorResponse(value) => E::into_error(value).await,
+            Backend::ErrorResponse(value) => E::into_error(value, headers).await,
             Backend::UnexpectedResponse(response) => {
                 let status = response.status();
-                let headers = response.headers().clone();
                 let body = match response.bytes().await {
                     Ok(bytes) => kept_text(&bytes),
                     Err(error) => {
@@ -187,7 +188,7 @@ impl Error {
                 Error::InvalidResponse {
                     response: Box::new(ErrorResponse {
                         status: exchange.status.unwrap_or_default(),
-                        headers: exchange.headers.clone().unwrap_or_default(),
+                        headers,
                         body: kept_text(&bytes),
                     }),
                     source,
@@ -195,7 +196,7 @@ impl Error {
             }
             Backend::CommunicationError(error)
             | Backend::ResponseBodyError(error)
-            | Backend::InvalidUpgrade(error) => Error::from_transport(error, exchange),
+            | Backend::InvalidUpgrade(error) => Error::from_transport(error, &exchange),
             Backend::InvalidRequest(message) | Backend::Custom(message) => {
                 Error::Config(message)
             }
@@ -265,21 +266,20 @@ pub struct ErrorResponse<B = String> {
 
 /// A body type of documented error responses.
 pub(crate) trait ErrorBody: Sized {
-    async fn into_error(value: ResponseValue<Self>) -> Error;
+    /// The error for `value`, whose response had `headers`.
+    async fn into_error(value: ResponseValue<Self>, headers: HeaderMap) -> Error;
 }
 
 impl ErrorBody for () {
-    async fn into_error(value: ResponseValue<Self>) -> Error {
+    async fn into_error(value: ResponseValue<Self>, headers: HeaderMap) -> Error {
         let status = value.status();
-        let headers = value.headers().clone();
         Error::from_status(status, headers, String::new())
     }
 }
 
 impl ErrorBody for types::StandardError {
-    async fn into_error(value: ResponseValue<Self>) -> Error {
+    async fn into_error(value: ResponseValue<Self>, headers: HeaderMap) -> Error {
         let status = value.status();
-        let headers = value.headers().clone();
         Error::Api(
             Box::new(ErrorResponse {
                 status,

@@ -5,13 +5,15 @@
 use std::cell::RefCell;
 use std::fmt;
 use std::future::Future;
+use std::pin::Pin;
 use std::time::{Duration, Instant};
 use backon::{BackoffBuilder, ExponentialBuilder};
-use progenitor_client::{ClientHooks, ClientInfo, OperationInfo};
+use progenitor_client::{ClientHooks, ClientInfo, OperationInfo, ResponseValue};
 
 #[allow(unused_imports)]
-use reqwest::header::{HeaderName, HeaderValue, RETRY_AFTER};
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue, RETRY_AFTER};
 use reqwest::{Method, Request, Response, ResponseBuilderExt, StatusCode};
+use tokio::task::futures::TaskLocalFuture;
 use tracing::Instrument;
 use crate::backend;
 
@@ -41,7 +43,7 @@ pub(crate) struct Shared {
     /// The token, marked sensitive so that it never shows in `Debug` output.
     pub(crate) token: HeaderValue,
     /// Headers sent with every request, after the client's own.
-    pub(crate) headers: reqwest::header::HeaderMap,
+    pub(crate) headers: HeaderMap,
     /// The time a whole request may take, when it differs from the HTTP client's.
     pub(crate) timeout: Option<Duration>,
     /// How many times a failed request is retried.
@@ -75,24 +77,39 @@ pub(crate) struct Exchange {
     pub(crate) status: Option<StatusCode>,
     /// How many times the request was sent.
     pub(crate) attempts: u32,
-    /// The headers of the last response whose body was read.
-    pub(crate) headers: Option<reqwest::header::HeaderMap>,
+    /// The headers of the last response, taken out of it before the backend reads
+    /// it (see [`with_headers`]).
+    pub(crate) headers: Option<HeaderMap>,
     /// Whether the last response's body was longer than [`MAX_RESPONSE_BODY`].
     pub(crate) too_large: bool,
 }
 
-/// Runs `call` with a fresh record, and returns its output and what happened.
-pub(crate) async fn recorded<T>(call: impl Future<Output = T>) -> (T, Exchange) {
-    EXCHANGE
-        .scope(
-            RefCell::new(Exchange::default()),
-            async {
-                let output = call.await;
-                let exchange = EXCHANGE.with(|exchange| exchange.take());
-                (output, exchange)
-            },
-        )
-        .await
+/// `call`, run with a fresh record of what happens during it; [`finished`] takes
+/// the record once `call` is done.
+///
+/// The caller pins the returned future where it stands and awaits it through the
+/// pin: moving a call's future costs a copy of all of it, and an `async` wrapper
+/// here would hold `call` twice.
+pub(crate) fn recorded<F: Future>(call: F) -> TaskLocalFuture<RefCell<Exchange>, F> {
+    EXCHANGE.scope(RefCell::new(Exchange::default()), call)
+}
+
+/// The record of a call that [`recorded`] ran to its end.
+pub(crate) fn finished<F: Future>(
+    call: Pin<&mut TaskLocalFuture<RefCell<Exchange>, F>>,
+) -> Exchange {
+    call.take_value().map(RefCell::into_inner).unwrap_or_default()
+}
+
+/// `value` with the headers of its response, which the call's record carried past
+/// the backend: it would copy them twice (into its value and for ours) where this
+/// moves them once.
+pub(crate) fn with_headers<T>(
+    value: ResponseValue<T>,
+    exchange: Exchange,
+) -> ResponseValue<T> {
+    let status = value.status();
+    ResponseValue::new(value.into_inner(), status, exchange.headers.unwrap_or_default())
 }
 
 fn record(update: impl FnOnce(&mut Exchange)) {
@@ -107,13 +124,11 @@ impl ClientHooks<Shared> for backend::Client {
     ) -> Result<(), progenitor_client::Error<E>> {
         let shared = self.inner();
         let headers = request.headers_mut();
-        headers.remove("api-version");
         if true {
-            headers
-                .insert(
-                    HeaderName::from_static(crate::TOKEN_HEADER),
-                    shared.token.clone(),
-                );
+            const TOKEN_HEADER_NAME: HeaderName = HeaderName::from_static(
+                crate::TOKEN_HEADER,
+            );
+            headers.insert(TOKEN_HEADER_NAME, shared.token.clone());
         }
         for (name, value) in &shared.headers {
             headers.insert(name.clone(), value.clone());
@@ -125,57 +140,80 @@ impl ClientHooks<Shared> for backend::Client {
         Ok(())
     }
 
-    async fn exec(
+    fn exec(
         &self,
         request: Request,
         info: &OperationInfo,
-    ) -> reqwest::Result<Response> {
+    ) -> impl Future<Output = reqwest::Result<Response>> {
         let span = tracing::info_span!(
             "request", operation = info.operation_id, method = % request.method(), path =
             request.url().path(),
         );
-        send_with_retries(self, request).instrument(span).await
+        let sending = span.in_scope(|| send_with_retries(self, request));
+        sending.instrument(span)
     }
 }
 
-/// Sends the request, and again while the failure allows it and retries remain.
+/// Sends the request, and again while the failure allows it and retries remain;
+/// the response it hands on has a bounded body and its headers in the record.
 ///
-/// The first attempt goes out before any retry state exists: most calls end
-/// there, so the backoff schedule is built only after a failure, and the request
-/// is copied for a retry only when retries are allowed.
-async fn send_with_retries(
+/// Most calls end with the first attempt, so nothing of the retries is built
+/// before a failure, and their state lives on the heap: every call's future stays
+/// small, and moving it cheap. The request is copied for a retry only when
+/// retries are allowed.
+fn send_with_retries(
     client: &backend::Client,
     request: Request,
+) -> impl Future<Output = reqwest::Result<Response>> {
+    let spare = if client.inner().max_retries > 0 { request.try_clone() } else { None };
+    let first = send_once(client.client(), request, 1);
+    async move {
+        let response = match first.await {
+            Ok(response) => response,
+            Err(failure) => Box::pin(retry(client, spare, failure)).await?,
+        };
+        let (mut response, too_large) = match response.content_length() {
+            Some(length) if length <= MAX_RESPONSE_BODY as u64 => (response, false),
+            Some(_) => (with_body(response, Vec::new()), true),
+            None => Box::pin(read_bounded(response)).await?,
+        };
+        let headers = std::mem::take(response.headers_mut());
+        record(|exchange| {
+            exchange.headers = Some(headers);
+            exchange.too_large = too_large;
+        });
+        Ok(response)
+    }
+}
+
+/// Retries after the first attempt's `failure`, while the failures allow it and
+/// retries remain, waiting with backoff (or the `Retry-After` asked for) between
+/// attempts; returns the first response to hand on, the last 429 or 5xx response,
+/// or the last error.
+async fn retry(
+    client: &backend::Client,
+    spare: Option<Request>,
+    mut failure: Failure,
 ) -> reqwest::Result<Response> {
     let shared = client.inner();
-    let may_retry_when_received = is_idempotent(request.method())
+    let Some(spare) = spare else {
+        return failure.into_result();
+    };
+    let may_retry_when_received = is_idempotent(spare.method())
         || shared.retry_non_idempotent;
-    let spare = if shared.max_retries > 0 { request.try_clone() } else { None };
+    let mut delays = ExponentialBuilder::default()
+        .with_min_delay(MIN_BACKOFF)
+        .with_max_delay(MAX_BACKOFF)
+        .with_jitter()
+        .with_max_times(shared.max_retries as usize)
+        .build();
     let mut attempt = 1;
-    let mut outcome = send_once(client.client(), request, attempt).await;
-    let mut delays = None;
-    let failure = loop {
-        let failure = match outcome {
-            Ok(response) => return read_bounded(response).await,
-            Err(failure) => failure,
-        };
+    loop {
         if !failure.may_retry(may_retry_when_received) {
-            break failure;
+            return failure.into_result();
         }
-        let Some(next) = spare.as_ref().and_then(Request::try_clone) else {
-            break failure;
-        };
-        let delays = delays
-            .get_or_insert_with(|| {
-                ExponentialBuilder::default()
-                    .with_min_delay(MIN_BACKOFF)
-                    .with_max_delay(MAX_BACKOFF)
-                    .with_jitter()
-                    .with_max_times(shared.max_retries as usize)
-                    .build()
-            });
-        let Some(delay) = delays.next() else {
-            break failure;
+        let (Some(next), Some(delay)) = (spare.try_clone(), delays.next()) else {
+            return failure.into_result();
         };
         let delay = failure.retry_after().unwrap_or(delay);
         tracing::warn!(
@@ -184,47 +222,51 @@ async fn send_with_retries(
         drop(failure);
         tokio::time::sleep(delay).await;
         attempt += 1;
-        outcome = send_once(client.client(), next, attempt).await;
-    };
-    match failure {
-        Failure::Unsent(error) | Failure::Received(error) => Err(error),
-        Failure::RateLimited(response, _) | Failure::ServerError(response) => {
-            read_bounded(response).await
-        }
+        failure = match send_once(client.client(), next, attempt).await {
+            Ok(response) => return Ok(response),
+            Err(failure) => failure,
+        };
     }
 }
 
-async fn send_once(
+/// One attempt. The HTTP client takes the request at once, so that the future
+/// holds only what is under way.
+fn send_once(
     client: &reqwest::Client,
     request: Request,
     attempt: u32,
-) -> Result<Response, Failure> {
+) -> impl Future<Output = Result<Response, Failure>> + use<> {
     let started = Instant::now();
-    let result = client.execute(request).await;
-    let latency_ms = started.elapsed().as_millis() as u64;
-    record(|exchange| {
-        exchange.attempts = attempt;
-        exchange.status = result.as_ref().ok().map(Response::status);
-    });
-    match result {
-        Ok(response) => {
-            let status = response.status();
-            tracing::info!(attempt, status = status.as_u16(), latency_ms, "response");
-            if status == StatusCode::TOO_MANY_REQUESTS {
-                let wait = retry_after(response.headers());
-                Err(Failure::RateLimited(response, wait))
-            } else if status.is_server_error() {
-                Err(Failure::ServerError(response))
-            } else {
-                Ok(response)
+    let pending = client.execute(request);
+    async move {
+        let result = pending.await;
+        let latency_ms = started.elapsed().as_millis() as u64;
+        record(|exchange| {
+            exchange.attempts = attempt;
+            exchange.status = result.as_ref().ok().map(Response::status);
+        });
+        match result {
+            Ok(response) => {
+                let status = response.status();
+                tracing::info!(
+                    attempt, status = status.as_u16(), latency_ms, "response"
+                );
+                if status == StatusCode::TOO_MANY_REQUESTS {
+                    let wait = retry_after(response.headers());
+                    Err(Failure::RateLimited(response, wait))
+                } else if status.is_server_error() {
+                    Err(Failure::ServerError(response))
+                } else {
+                    Ok(response)
+                }
             }
-        }
-        Err(error) => {
-            tracing::info!(attempt, latency_ms, error = % error, "no response");
-            if error.is_connect() {
-                Err(Failure::Unsent(error))
-            } else {
-                Err(Failure::Received(error))
+            Err(error) => {
+                tracing::info!(attempt, latency_ms, error = % error, "no response");
+                if error.is_connect() {
+                    Err(Failure::Unsent(error))
+                } else {
+                    Err(Failure::Received(error))
+                }
             }
         }
     }
@@ -260,6 +302,16 @@ impl Failure {
         }
     }
 
+    /// The response or the error the caller gets when no retry follows.
+    fn into_result(self) -> reqwest::Result<Response> {
+        match self {
+            Failure::Unsent(error) | Failure::Received(error) => Err(error),
+            Failure::RateLimited(response, _) | Failure::ServerError(response) => {
+                Ok(response)
+            }
+        }
+    }
+
     fn reason(&self) -> &'static str {
         match self {
             Failure::Unsent(_) => "no connection",
@@ -278,40 +330,34 @@ fn is_idempotent(method: &Method) -> bool {
 
 /// The delay a `Retry-After` header asks for, in whole seconds (the only form
 /// the client reads; a date is ignored and the backoff applies).
-pub(crate) fn retry_after(headers: &reqwest::header::HeaderMap) -> Option<Duration> {
+pub(crate) fn retry_after(headers: &HeaderMap) -> Option<Duration> {
     let seconds = headers.get(RETRY_AFTER)?.to_str().ok()?.trim().parse::<u64>().ok()?;
     Some(Duration::from_secs(seconds))
 }
 
-/// Reads the whole body, up to [`MAX_RESPONSE_BODY`] bytes, and hands back a
-/// response holding it, so that no body is read without bound.
-///
-/// The status, version and headers are moved into the new response, not
-/// copied, and it keeps the URL the request went to.
-async fn read_bounded(mut response: Response) -> reqwest::Result<Response> {
-    let url = response.url().clone();
+/// Reads a body of unannounced length, up to [`MAX_RESPONSE_BODY`] bytes, into a
+/// response holding it, and says whether the body was longer.
+async fn read_bounded(mut response: Response) -> reqwest::Result<(Response, bool)> {
     let mut body = Vec::new();
-    let mut too_large = response.content_length().unwrap_or(0)
-        > MAX_RESPONSE_BODY as u64;
-    if !too_large {
-        while let Some(chunk) = response.chunk().await? {
-            if chunk.len() > MAX_RESPONSE_BODY - body.len() {
-                too_large = true;
-                body.clear();
-                break;
-            }
-            body.extend_from_slice(&chunk);
+    while let Some(chunk) = response.chunk().await? {
+        if chunk.len() > MAX_RESPONSE_BODY - body.len() {
+            return Ok((with_body(response, Vec::new()), true));
         }
+        body.extend_from_slice(&chunk);
     }
 
-    let (mut parts, _read) = http::Response::from(response).into_parts();
-    record(|exchange| {
-        exchange.headers = Some(parts.headers.clone());
-        exchange.too_large = too_large;
-    });
+    Ok((with_body(response, body), false))
+}
+
+/// `response` with `body` in place of its own. The status, version and headers
+/// are moved into the new response, not copied, and it keeps the URL the request
+/// went to.
+fn with_body(response: Response, body: Vec<u8>) -> Response {
+    let url = response.url().clone();
+    let (mut parts, _unread) = http::Response::from(response).into_parts();
     if let Ok(with_url) = http::Response::builder().url(url).body(()) {
         parts.extensions.extend(with_url.into_parts().0.extensions);
     }
 
-    Ok(Response::from(http::Response::from_parts(parts, body)))
+    Response::from(http::Response::from_parts(parts, body))
 }

@@ -136,12 +136,16 @@ pub fn run(api: &Api) -> Result<Backend, Vec<Problem>> {
         }
     };
 
-    let file: syn::File = syn::parse2(tokens.clone()).map_err(|error| {
+    let mut file: syn::File = syn::parse2(tokens).map_err(|error| {
         vec![Problem::new(
             "#",
             format!("the backend emitted code that does not parse: {error}"),
         )]
     })?;
+    for method in client_methods(&mut file) {
+        drop_api_version_header(method);
+    }
+    let tokens = quote! { #file };
     let methods = file
         .items
         .iter()
@@ -162,6 +166,85 @@ pub fn run(api: &Api) -> Result<Backend, Vec<Problem>> {
         tokens,
         methods,
     })
+}
+
+/// The methods of the inner client, one per operation.
+fn client_methods(file: &mut syn::File) -> impl Iterator<Item = &mut syn::ImplItemFn> {
+    file.items
+        .iter_mut()
+        .filter_map(|item| match item {
+            syn::Item::Impl(block) if block.trait_.is_none() && is_client(&block.self_ty) => {
+                Some(block)
+            }
+            _ => None,
+        })
+        .flat_map(|block| &mut block.items)
+        .filter_map(|item| match item {
+            syn::ImplItem::Fn(method) => Some(method),
+            _ => None,
+        })
+}
+
+/// Takes out of an operation method the `api-version` header that the backend adds to
+/// every request with the spec's `info.version`: the API does not ask for it, and
+/// building a header only for the transport to remove it costs every request.
+///
+/// The method builds its headers into a map made `with_capacity` of the number it will
+/// append, the `api-version` one included; the capacity loses one with it.
+fn drop_api_version_header(method: &mut syn::ImplItemFn) {
+    let before = method.block.stmts.len();
+    method
+        .block
+        .stmts
+        .retain(|statement| !appends_api_version(statement));
+    if method.block.stmts.len() == before {
+        return;
+    }
+    for statement in &mut method.block.stmts {
+        let syn::Stmt::Local(local) = statement else {
+            continue;
+        };
+        let Some(init) = &mut local.init else {
+            continue;
+        };
+        let syn::Expr::Call(call) = &mut *init.expr else {
+            continue;
+        };
+        let makes_header_map = matches!(&*call.func, syn::Expr::Path(path)
+            if path.path.segments.iter().map(|segment| segment.ident.to_string()).collect::<Vec<_>>().ends_with(&["HeaderMap".to_owned(), "with_capacity".to_owned()]));
+        if let (
+            true,
+            Some(syn::Expr::Lit(syn::ExprLit {
+                lit: syn::Lit::Int(capacity),
+                ..
+            })),
+        ) = (makes_header_map, call.args.first_mut())
+        {
+            let fewer = capacity
+                .base10_parse::<usize>()
+                .unwrap_or(1)
+                .saturating_sub(1);
+            *capacity = syn::LitInt::new(&format!("{fewer}usize"), capacity.span());
+            // With nothing left to append, the map is never changed.
+            if let (0, syn::Pat::Ident(binding)) = (fewer, &mut local.pat) {
+                binding.mutability = None;
+            }
+        }
+    }
+}
+
+/// Whether `statement` is `header_map.append(HeaderName::from_static("api-version"), …);`.
+fn appends_api_version(statement: &syn::Stmt) -> bool {
+    let syn::Stmt::Expr(syn::Expr::MethodCall(call), Some(_)) = statement else {
+        return false;
+    };
+    let on_header_map =
+        matches!(&*call.receiver, syn::Expr::Path(path) if path.path.is_ident("header_map"));
+    let names_api_version = call
+        .args
+        .first()
+        .is_some_and(|name| quote! { #name }.to_string().contains("\"api-version\""));
+    call.method == "append" && on_header_map && names_api_version
 }
 
 /// The generated types by name (see [`Backend::type_index`]).

@@ -243,7 +243,11 @@ pub fn emit(
                             .user_agent(self.user_agent.as_deref().unwrap_or(USER_AGENT))
                             // A redirect would resend the request (or turn a POST into a GET)
                             // and carry the token to wherever it points: a 3xx is returned.
-                            .redirect(reqwest::redirect::Policy::none());
+                            .redirect(reqwest::redirect::Policy::none())
+                            // The transport retries by its own rule; the HTTP client's layer
+                            // would copy every request for retries of its own (HTTP/2
+                            // refusals, which an HTTP/1.1 client never gets).
+                            .retry(reqwest::retry::never().max_retries_per_request(0));
                         #[cfg(feature = "rustls-ring")]
                         let builder = builder.tls_backend_preconfigured(tls_config()?);
                         builder
@@ -656,11 +660,17 @@ fn operation_method(
             #check
             #(#defaults)*
             #(#bound_checks)*
-            let (result, exchange) = transport::recorded(self.inner.#name(#(#arguments),*)).await;
+            // The call's future ends with the block, so that the error's conversion can
+            // take its place.
+            let (result, exchange) = {
+                let mut call = std::pin::pin!(transport::recorded(self.inner.#name(#(#arguments),*)));
+                let result = call.as_mut().await;
+                (result, transport::finished(call))
+            };
             match result {
                 Ok(_) if exchange.too_large => Err(Error::too_large(&exchange)),
-                Ok(response) => Ok(response),
-                Err(error) => Err(Error::from_backend(error, &exchange).await),
+                Ok(value) => Ok(transport::with_headers(value, exchange)),
+                Err(error) => Err(Error::from_backend(error, exchange).await),
             }
         }
 

@@ -26,9 +26,8 @@ pub fn emit(api: &Api, backend: &super::backend::Backend) -> Result<TokenStream,
         let schema = format_ident!("{}", crate::names::type_name(&error.schema));
         quote! {
             impl ErrorBody for types::#schema {
-                async fn into_error(value: ResponseValue<Self>) -> Error {
+                async fn into_error(value: ResponseValue<Self>, headers: HeaderMap) -> Error {
                     let status = value.status();
-                    let headers = value.headers().clone();
                     Error::Api(Box::new(ErrorResponse { status, headers, body: value.into_inner() }))
                 }
             }
@@ -40,10 +39,9 @@ pub fn emit(api: &Api, backend: &super::backend::Backend) -> Result<TokenStream,
     let raw_conversion = backend.has_raw_error_body().then(|| {
         quote! {
             impl ErrorBody for progenitor_client::ByteStream {
-                async fn into_error(value: ResponseValue<Self>) -> Error {
+                async fn into_error(value: ResponseValue<Self>, headers: HeaderMap) -> Error {
                     use futures::StreamExt;
                     let status = value.status();
-                    let headers = value.headers().clone();
                     let mut stream = value.into_inner_stream();
                     let mut kept = Vec::new();
                     while let Some(Ok(chunk)) = stream.next().await {
@@ -215,17 +213,18 @@ pub fn emit(api: &Api, backend: &super::backend::Backend) -> Result<TokenStream,
                 Error::ResponseTooLarge { status: exchange.status.unwrap_or_default(), limit: MAX_RESPONSE_BODY }
             }
 
-            /// Turns the backend's error into ours, with what the transport recorded.
-            pub(crate) async fn from_backend<E: ErrorBody>(error: progenitor_client::Error<E>, exchange: &Exchange) -> Error {
+            /// Turns the backend's error into ours, with what the transport recorded (the
+            /// response's headers among it: the backend never sees them).
+            pub(crate) async fn from_backend<E: ErrorBody>(error: progenitor_client::Error<E>, mut exchange: Exchange) -> Error {
                 use progenitor_client::Error as Backend;
                 if exchange.too_large {
-                    return Error::too_large(exchange);
+                    return Error::too_large(&exchange);
                 }
+                let headers = exchange.headers.take().unwrap_or_default();
                 match error {
-                    Backend::ErrorResponse(value) => E::into_error(value).await,
+                    Backend::ErrorResponse(value) => E::into_error(value, headers).await,
                     Backend::UnexpectedResponse(response) => {
                         let status = response.status();
-                        let headers = response.headers().clone();
                         let body = match response.bytes().await {
                             Ok(bytes) => kept_text(&bytes),
                             Err(error) => return Error::Transport { status: Some(status), source: error },
@@ -235,14 +234,14 @@ pub fn emit(api: &Api, backend: &super::backend::Backend) -> Result<TokenStream,
                     Backend::InvalidResponsePayload(bytes, source) => Error::InvalidResponse {
                         response: Box::new(ErrorResponse {
                             status: exchange.status.unwrap_or_default(),
-                            headers: exchange.headers.clone().unwrap_or_default(),
+                            headers,
                             body: kept_text(&bytes),
                         }),
                         source,
                     },
                     Backend::CommunicationError(error)
                     | Backend::ResponseBodyError(error)
-                    | Backend::InvalidUpgrade(error) => Error::from_transport(error, exchange),
+                    | Backend::InvalidUpgrade(error) => Error::from_transport(error, &exchange),
                     Backend::InvalidRequest(message) | Backend::Custom(message) => Error::Config(message),
                 }
             }
@@ -290,13 +289,13 @@ pub fn emit(api: &Api, backend: &super::backend::Backend) -> Result<TokenStream,
 
         /// A body type of documented error responses.
         pub(crate) trait ErrorBody: Sized {
-            async fn into_error(value: ResponseValue<Self>) -> Error;
+            /// The error for `value`, whose response had `headers`.
+            async fn into_error(value: ResponseValue<Self>, headers: HeaderMap) -> Error;
         }
 
         impl ErrorBody for () {
-            async fn into_error(value: ResponseValue<Self>) -> Error {
+            async fn into_error(value: ResponseValue<Self>, headers: HeaderMap) -> Error {
                 let status = value.status();
-                let headers = value.headers().clone();
                 Error::from_status(status, headers, String::new())
             }
         }

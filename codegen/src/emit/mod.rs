@@ -355,7 +355,8 @@ fn manifest(api: &Api, options: &Options, backend: &backend::Backend) -> String 
     let mut dependencies = vec![
         r#"backon = { version = "1", default-features = false, features = ["std", "tokio-sleep"] }"#.to_owned(),
         r#"http = "1""#.to_owned(),
-        r#"tokio = { version = "1", default-features = false, features = ["rt", "time"] }"#.to_owned(),
+        // 1.37 brought `TaskLocalFuture::take_value`, which reads a call's record.
+        r#"tokio = { version = "1.37", default-features = false, features = ["rt", "time"] }"#.to_owned(),
         r#"tracing = { version = "0.1", default-features = false, features = ["std"] }"#.to_owned(),
         r#"progenitor-client = "0.15""#.to_owned(),
         r#"reqwest = { version = "0.13", default-features = false, features = ["json", "query"] }"#
