@@ -415,12 +415,28 @@ impl Client {
         body: &'a types::CreateContactRequest,
     ) -> Result<ResponseValue<types::CreateContactResponse>, Error> {
         Validate::validate(body)?;
+        let inner = &self.inner;
+        let attempt = move || inner.create_contact(body);
         let (result, exchange) = {
-            let mut call = std::pin::pin!(
-                transport::recorded(self.inner.create_contact(body))
-            );
+            let mut call = std::pin::pin!(transport::recorded(attempt(), 1));
             let result = call.as_mut().await;
             (result, transport::finished(call))
+        };
+        let (result, exchange) = match exchange.failure {
+            Some(_) => {
+                Box::pin(
+                        transport::retried(
+                            inner,
+                            "create_contact",
+                            false,
+                            attempt,
+                            result,
+                            exchange,
+                        ),
+                    )
+                    .await
+            }
+            None => (result, exchange),
         };
         match result {
             Ok(_) if exchange.too_large => Err(Error::too_large(&exchange)),

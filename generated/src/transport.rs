@@ -12,7 +12,7 @@ use progenitor_client::{ClientHooks, ClientInfo, OperationInfo, ResponseValue};
 
 #[allow(unused_imports)]
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue, RETRY_AFTER};
-use reqwest::{Method, Request, Response, ResponseBuilderExt, StatusCode};
+use reqwest::{Request, Response, ResponseBuilderExt, StatusCode};
 use tokio::task::futures::TaskLocalFuture;
 use tracing::Instrument;
 use crate::backend;
@@ -66,39 +66,136 @@ impl fmt::Debug for Shared {
 }
 
 tokio::task_local! {
-    #[doc = r" What happened during the call under way, for the client to read when the"]
+    #[doc =
+    r" What happened during the attempt under way, for the client to read when the"]
     #[doc = r" backend returns."] static EXCHANGE : RefCell < Exchange >;
 }
 
-/// What happened during one call.
+/// What happened during one attempt of a call.
 #[derive(Debug, Default)]
 pub(crate) struct Exchange {
-    /// The status of the last response.
-    pub(crate) status: Option<StatusCode>,
-    /// How many times the request was sent.
+    /// Which attempt this is, from 1.
     pub(crate) attempts: u32,
-    /// The headers of the last response, taken out of it before the backend reads
-    /// it (see [`with_headers`]).
+    /// The status of the response.
+    pub(crate) status: Option<StatusCode>,
+    /// Why the attempt failed, when a retry might mend it.
+    pub(crate) failure: Option<Failure>,
+    /// The headers of the response, taken out of it before the backend reads it
+    /// (see [`with_headers`]).
     pub(crate) headers: Option<HeaderMap>,
-    /// Whether the last response's body was longer than [`MAX_RESPONSE_BODY`].
+    /// Whether the response's body was longer than [`MAX_RESPONSE_BODY`].
     pub(crate) too_large: bool,
 }
 
-/// `call`, run with a fresh record of what happens during it; [`finished`] takes
-/// the record once `call` is done.
+/// How an attempt failed, for the retry rule.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Failure {
+    /// No connection was made: the server never saw the request.
+    Unsent,
+    /// The request went out, and no response came back (a timeout, a reset).
+    Received,
+    /// 429: the server turned the request away, with the `Retry-After` it asked for.
+    RateLimited(Option<Duration>),
+    /// 5xx: the server may have acted on the request.
+    ServerError,
+}
+
+impl Failure {
+    fn may_retry(self, may_retry_when_received: bool) -> bool {
+        match self {
+            Failure::Unsent => true,
+            Failure::RateLimited(wait) => wait.is_none_or(|wait| wait <= MAX_RETRY_AFTER),
+            Failure::Received | Failure::ServerError => may_retry_when_received,
+        }
+    }
+
+    fn reason(self) -> &'static str {
+        match self {
+            Failure::Unsent => "no connection",
+            Failure::Received => "no response",
+            Failure::RateLimited(_) => "rate limited",
+            Failure::ServerError => "server error",
+        }
+    }
+}
+
+/// `attempt` (a call of the backend's method), run as attempt `number` with a
+/// fresh record of what happens during it; [`finished`] takes the record once
+/// `attempt` is done.
 ///
 /// The caller pins the returned future where it stands and awaits it through the
 /// pin: moving a call's future costs a copy of all of it, and an `async` wrapper
-/// here would hold `call` twice.
-pub(crate) fn recorded<F: Future>(call: F) -> TaskLocalFuture<RefCell<Exchange>, F> {
-    EXCHANGE.scope(RefCell::new(Exchange::default()), call)
+/// here would hold `attempt` twice.
+pub(crate) fn recorded<F: Future>(
+    attempt: F,
+    number: u32,
+) -> TaskLocalFuture<RefCell<Exchange>, F> {
+    let exchange = Exchange {
+        attempts: number,
+        ..Exchange::default()
+    };
+    EXCHANGE.scope(RefCell::new(exchange), attempt)
 }
 
-/// The record of a call that [`recorded`] ran to its end.
+/// The record of an attempt that [`recorded`] ran to its end.
 pub(crate) fn finished<F: Future>(
-    call: Pin<&mut TaskLocalFuture<RefCell<Exchange>, F>>,
+    attempt: Pin<&mut TaskLocalFuture<RefCell<Exchange>, F>>,
 ) -> Exchange {
-    call.take_value().map(RefCell::into_inner).unwrap_or_default()
+    attempt.take_value().map(RefCell::into_inner).unwrap_or_default()
+}
+
+/// Makes further attempts after the first one failed (`output` and `exchange`),
+/// while the failures allow it and retries remain, waiting with backoff (or the
+/// `Retry-After` asked for) between them; returns the last attempt's output and
+/// record.
+///
+/// Each attempt calls the backend's method afresh, which builds a new request:
+/// nothing is copied in advance for a retry that most calls never make.
+/// `idempotent` says whether the operation's HTTP method may be repeated.
+pub(crate) async fn retried<F, Fut>(
+    client: &backend::Client,
+    operation: &'static str,
+    idempotent: bool,
+    mut attempt: F,
+    mut output: Fut::Output,
+    mut exchange: Exchange,
+) -> (Fut::Output, Exchange)
+where
+    F: FnMut() -> Fut,
+    Fut: Future,
+{
+    let shared = client.inner();
+    let may_retry_when_received = idempotent || shared.retry_non_idempotent;
+    let mut delays = ExponentialBuilder::default()
+        .with_min_delay(MIN_BACKOFF)
+        .with_max_delay(MAX_BACKOFF)
+        .with_jitter()
+        .with_max_times(shared.max_retries as usize)
+        .build();
+    loop {
+        let Some(failure) = exchange
+            .failure
+            .filter(|failure| failure.may_retry(may_retry_when_received)) else {
+            return (output, exchange);
+        };
+        let Some(delay) = delays.next() else {
+            return (output, exchange);
+        };
+        let delay = match failure {
+            Failure::RateLimited(Some(wait)) => wait,
+            _ => delay,
+        };
+        tracing::warn!(
+            operation, reason = failure.reason(), delay_ms = delay.as_millis() as u64,
+            "retrying"
+        );
+        let number = exchange.attempts + 1;
+        drop(output);
+        tokio::time::sleep(delay).await;
+        let mut next = std::pin::pin!(recorded(attempt(), number));
+        output = next.as_mut().await;
+        exchange = finished(next);
+    }
 }
 
 /// `value` with the headers of its response, which the call's record carried past
@@ -112,8 +209,9 @@ pub(crate) fn with_headers<T>(
     ResponseValue::new(value.into_inner(), status, exchange.headers.unwrap_or_default())
 }
 
-fn record(update: impl FnOnce(&mut Exchange)) {
-    let _ = EXCHANGE.try_with(|exchange| update(&mut exchange.borrow_mut()));
+/// Updates the record of the attempt under way, and returns what `update` returns.
+fn record<R>(update: impl FnOnce(&mut Exchange) -> R) -> Option<R> {
+    EXCHANGE.try_with(|exchange| update(&mut exchange.borrow_mut())).ok()
 }
 
 impl ClientHooks<Shared> for backend::Client {
@@ -149,29 +247,57 @@ impl ClientHooks<Shared> for backend::Client {
             "request", operation = info.operation_id, method = % request.method(), path =
             request.url().path(),
         );
-        let sending = span.in_scope(|| send_with_retries(self, request));
+        let sending = span.in_scope(|| send(self.client(), request));
         sending.instrument(span)
     }
 }
 
-/// Sends the request, and again while the failure allows it and retries remain;
-/// the response it hands on has a bounded body and its headers in the record.
+/// Sends the request once, and records how it went: the status, the failure a
+/// retry might mend, and the response's headers, taken out of the response it
+/// hands on, whose body it bounds.
 ///
-/// Most calls end with the first attempt, so nothing of the retries is built
-/// before a failure, and their state lives on the heap: every call's future stays
-/// small, and moving it cheap. The request is copied for a retry only when
-/// retries are allowed.
-fn send_with_retries(
-    client: &backend::Client,
+/// The HTTP client takes the request at once, so that the future holds only what
+/// is under way; reading a body of unannounced length, which needs more, happens
+/// on the heap.
+fn send(
+    client: &reqwest::Client,
     request: Request,
-) -> impl Future<Output = reqwest::Result<Response>> {
-    let spare = if client.inner().max_retries > 0 { request.try_clone() } else { None };
-    let first = send_once(client.client(), request, 1);
+) -> impl Future<Output = reqwest::Result<Response>> + use<> {
+    let started = Instant::now();
+    let pending = client.execute(request);
     async move {
-        let response = match first.await {
+        let result = pending.await;
+        let latency_ms = started.elapsed().as_millis() as u64;
+        let response = match result {
             Ok(response) => response,
-            Err(failure) => Box::pin(retry(client, spare, failure)).await?,
+            Err(error) => {
+                let failure = if error.is_connect() {
+                    Failure::Unsent
+                } else {
+                    Failure::Received
+                };
+                let attempt = record(|exchange| {
+                    exchange.failure = Some(failure);
+                    exchange.attempts
+                });
+                tracing::info!(attempt, latency_ms, error = % error, "no response");
+                return Err(error);
+            }
         };
+        let status = response.status();
+        let failure = if status == StatusCode::TOO_MANY_REQUESTS {
+            Some(Failure::RateLimited(retry_after(response.headers())))
+        } else if status.is_server_error() {
+            Some(Failure::ServerError)
+        } else {
+            None
+        };
+        let attempt = record(|exchange| {
+            exchange.status = Some(status);
+            exchange.failure = failure;
+            exchange.attempts
+        });
+        tracing::info!(attempt, status = status.as_u16(), latency_ms, "response");
         let (mut response, too_large) = match response.content_length() {
             Some(length) if length <= MAX_RESPONSE_BODY as u64 => (response, false),
             Some(_) => (with_body(response, Vec::new()), true),
@@ -184,148 +310,6 @@ fn send_with_retries(
         });
         Ok(response)
     }
-}
-
-/// Retries after the first attempt's `failure`, while the failures allow it and
-/// retries remain, waiting with backoff (or the `Retry-After` asked for) between
-/// attempts; returns the first response to hand on, the last 429 or 5xx response,
-/// or the last error.
-async fn retry(
-    client: &backend::Client,
-    spare: Option<Request>,
-    mut failure: Failure,
-) -> reqwest::Result<Response> {
-    let shared = client.inner();
-    let Some(spare) = spare else {
-        return failure.into_result();
-    };
-    let may_retry_when_received = is_idempotent(spare.method())
-        || shared.retry_non_idempotent;
-    let mut delays = ExponentialBuilder::default()
-        .with_min_delay(MIN_BACKOFF)
-        .with_max_delay(MAX_BACKOFF)
-        .with_jitter()
-        .with_max_times(shared.max_retries as usize)
-        .build();
-    let mut attempt = 1;
-    loop {
-        if !failure.may_retry(may_retry_when_received) {
-            return failure.into_result();
-        }
-        let (Some(next), Some(delay)) = (spare.try_clone(), delays.next()) else {
-            return failure.into_result();
-        };
-        let delay = failure.retry_after().unwrap_or(delay);
-        tracing::warn!(
-            reason = failure.reason(), delay_ms = delay.as_millis() as u64, "retrying"
-        );
-        drop(failure);
-        tokio::time::sleep(delay).await;
-        attempt += 1;
-        failure = match send_once(client.client(), next, attempt).await {
-            Ok(response) => return Ok(response),
-            Err(failure) => failure,
-        };
-    }
-}
-
-/// One attempt. The HTTP client takes the request at once, so that the future
-/// holds only what is under way.
-fn send_once(
-    client: &reqwest::Client,
-    request: Request,
-    attempt: u32,
-) -> impl Future<Output = Result<Response, Failure>> + use<> {
-    let started = Instant::now();
-    let pending = client.execute(request);
-    async move {
-        let result = pending.await;
-        let latency_ms = started.elapsed().as_millis() as u64;
-        record(|exchange| {
-            exchange.attempts = attempt;
-            exchange.status = result.as_ref().ok().map(Response::status);
-        });
-        match result {
-            Ok(response) => {
-                let status = response.status();
-                tracing::info!(
-                    attempt, status = status.as_u16(), latency_ms, "response"
-                );
-                if status == StatusCode::TOO_MANY_REQUESTS {
-                    let wait = retry_after(response.headers());
-                    Err(Failure::RateLimited(response, wait))
-                } else if status.is_server_error() {
-                    Err(Failure::ServerError(response))
-                } else {
-                    Ok(response)
-                }
-            }
-            Err(error) => {
-                tracing::info!(attempt, latency_ms, error = % error, "no response");
-                if error.is_connect() {
-                    Err(Failure::Unsent(error))
-                } else {
-                    Err(Failure::Received(error))
-                }
-            }
-        }
-    }
-}
-
-/// Why an attempt did not give a response to return at once.
-enum Failure {
-    /// No connection was made: the server never saw the request.
-    Unsent(reqwest::Error),
-    /// The request went out, and no response came back (a timeout, a reset).
-    Received(reqwest::Error),
-    /// 429: the server turned the request away, with the `Retry-After` it asked for.
-    RateLimited(Response, Option<Duration>),
-    /// 5xx: the server may have acted on the request.
-    ServerError(Response),
-}
-
-impl Failure {
-    fn may_retry(&self, may_retry_when_received: bool) -> bool {
-        match self {
-            Failure::Unsent(_) => true,
-            Failure::RateLimited(_, wait) => {
-                wait.is_none_or(|wait| wait <= MAX_RETRY_AFTER)
-            }
-            Failure::Received(_) | Failure::ServerError(_) => may_retry_when_received,
-        }
-    }
-
-    fn retry_after(&self) -> Option<Duration> {
-        match self {
-            Failure::RateLimited(_, wait) => *wait,
-            _ => None,
-        }
-    }
-
-    /// The response or the error the caller gets when no retry follows.
-    fn into_result(self) -> reqwest::Result<Response> {
-        match self {
-            Failure::Unsent(error) | Failure::Received(error) => Err(error),
-            Failure::RateLimited(response, _) | Failure::ServerError(response) => {
-                Ok(response)
-            }
-        }
-    }
-
-    fn reason(&self) -> &'static str {
-        match self {
-            Failure::Unsent(_) => "no connection",
-            Failure::Received(_) => "no response",
-            Failure::RateLimited(..) => "rate limited",
-            Failure::ServerError(_) => "server error",
-        }
-    }
-}
-
-/// GET, HEAD, PUT, DELETE, OPTIONS and TRACE may be repeated without changing
-/// the outcome; POST and PATCH may not.
-fn is_idempotent(method: &Method) -> bool {
-    !matches!(* method, Method::POST | Method::PATCH)
 }
 
 /// The delay a `Retry-After` header asks for, in whole seconds (the only form

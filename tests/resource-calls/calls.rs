@@ -237,3 +237,42 @@ async fn defaults_of_optional_parameters_are_sent() {
         .unwrap();
     assert_eq!(response.into_inner().data.len(), 1);
 }
+
+#[tokio::test]
+async fn a_retry_sends_the_same_parameters_again() {
+    let server = MockServer::start().await;
+    // Each attempt builds its request afresh from the arguments; both must carry them.
+    Mock::given(method("GET"))
+        .and(path("/contacts"))
+        .and(query_param("page", "3"))
+        .and(query_param("q", "ada"))
+        .and(header("X-Trace", "t-2"))
+        .respond_with(ResponseTemplate::new(503))
+        .up_to_n_times(1)
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/contacts"))
+        .and(query_param("page", "3"))
+        .and(query_param("q", "ada"))
+        .and(header("X-Trace", "t-2"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(page(&[5], 3, 3)))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = Client::builder()
+        .token("key")
+        .base_url(server.uri())
+        .max_retries(1)
+        .build()
+        .unwrap();
+
+    let response = client
+        .list_contacts(NonZeroU64::new(3), None, Some("ada"), Some("t-2"))
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.into_inner().data[0].id, 5);
+    assert_eq!(server.received_requests().await.unwrap().len(), 2);
+}

@@ -59,5 +59,5 @@ fn every_operation_of_a_whole_resource_works_against_a_local_server() {
         output.status.success(),
         "the calls failed:\n{stdout}\n{stderr}"
     );
-    assert!(stdout.contains("test result: ok. 6 passed"), "{stdout}");
+    assert!(stdout.contains("test result: ok. 7 passed"), "{stdout}");
 }

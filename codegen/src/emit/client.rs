@@ -647,6 +647,7 @@ fn operation_method(
         ),
         None => None,
     };
+    let send = send_call(operation, signature, &arguments);
     let takes_only_a_body = arguments.len() == 1
         && matches!(arguments[0], syn::Pat::Ident(argument) if argument.ident == "body");
     let doc = super::doc_lines(
@@ -660,13 +661,7 @@ fn operation_method(
             #check
             #(#defaults)*
             #(#bound_checks)*
-            // The call's future ends with the block, so that the error's conversion can
-            // take its place.
-            let (result, exchange) = {
-                let mut call = std::pin::pin!(transport::recorded(self.inner.#name(#(#arguments),*)));
-                let result = call.as_mut().await;
-                (result, transport::finished(call))
-            };
+            #send
             match result {
                 Ok(_) if exchange.too_large => Err(Error::too_large(&exchange)),
                 Ok(value) => Ok(transport::with_headers(value, exchange)),
@@ -676,6 +671,93 @@ fn operation_method(
 
         #stream
     })
+}
+
+/// The statements of an operation method that call the backend: the first attempt,
+/// then any retries, ending with `result` and `exchange` bound.
+///
+/// Each attempt calls the backend's method afresh with the arguments, copying those it
+/// takes by value; an argument of a generic type (a raw body the caller streams) cannot
+/// be copied, so such an operation is sent once.
+fn send_call(
+    operation: &crate::ir::Operation,
+    signature: &syn::Signature,
+    arguments: &[&syn::Pat],
+) -> TokenStream {
+    let name = &signature.ident;
+    let generic_types: Vec<&syn::Ident> = signature
+        .generics
+        .type_params()
+        .map(|parameter| &parameter.ident)
+        .collect();
+    let typed: Vec<&syn::PatType> = signature
+        .inputs
+        .iter()
+        .filter_map(|input| match input {
+            syn::FnArg::Typed(argument) => Some(argument),
+            syn::FnArg::Receiver(_) => None,
+        })
+        .collect();
+    let streams_a_body = typed.iter().any(|argument| {
+        matches!(&*argument.ty, syn::Type::Path(path)
+            if generic_types.iter().any(|generic| path.path.is_ident(*generic)))
+    });
+    // The call's future ends with the block, so that what follows can take its place.
+    let first_attempt = |call: TokenStream| {
+        quote! {
+            let (result, exchange) = {
+                let mut call = std::pin::pin!(transport::recorded(#call, 1));
+                let result = call.as_mut().await;
+                (result, transport::finished(call))
+            };
+        }
+    };
+    if streams_a_body {
+        return first_attempt(quote! { self.inner.#name(#(#arguments),*) });
+    }
+
+    let per_attempt: Vec<TokenStream> = typed
+        .iter()
+        .zip(arguments)
+        .map(|(argument, pattern)| {
+            if is_borrowed(&argument.ty) {
+                quote! { #pattern }
+            } else {
+                quote! { #pattern.clone() }
+            }
+        })
+        .collect();
+    let copies = (per_attempt.len() > typed.iter().filter(|argument| is_borrowed(&argument.ty)).count())
+        .then(|| quote! {
+            #[allow(clippy::clone_on_copy, reason = "each attempt takes its own copy of the arguments passed by value")]
+        });
+    let first = first_attempt(quote! { attempt() });
+    let operation_id = name.to_string();
+    let idempotent = super::transport::is_idempotent(&operation.http_method);
+    quote! {
+        let inner = &self.inner;
+        #copies
+        let attempt = move || inner.#name(#(#per_attempt),*);
+        #first
+        let (result, exchange) = match exchange.failure {
+            Some(_) => Box::pin(transport::retried(inner, #operation_id, #idempotent, attempt, result, exchange)).await,
+            None => (result, exchange),
+        };
+    }
+}
+
+/// Whether `typ` is a reference, or an `Option` of one: a value every attempt can share.
+fn is_borrowed(typ: &syn::Type) -> bool {
+    match typ {
+        syn::Type::Reference(_) => true,
+        syn::Type::Path(path) => path.path.segments.last().is_some_and(|segment| {
+            segment.ident == "Option"
+                && super::backend::type_arguments(typ)
+                    .first()
+                    .is_some_and(|inner| matches!(inner, syn::Type::Reference(_)))
+        }),
+        _ => false,
+    }
 }
 
 /// `NAME_stream`: every item of a page-numbered list, across pages, fetched lazily. It
