@@ -30,6 +30,14 @@ pub fn format(files: Vec<Emitted>, options: &Options) -> Result<Vec<OutputFile>,
                     contents: format!("{}{body}", header("//", options)),
                 })
             }
+            Emitted::Parsed { path, file } => Ok(OutputFile {
+                path,
+                contents: format!(
+                    "{}{}",
+                    header("//", options),
+                    space_out(&prettyplease::unparse(&file))
+                ),
+            }),
             Emitted::Text { path, text } => Ok(OutputFile {
                 path: path.to_owned(),
                 contents: format!("{}{text}", header("#", options)),

@@ -4,7 +4,6 @@
 use std::collections::HashMap;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
-use proc_macro2::TokenStream;
 use progenitor::{GenerationSettings, Generator, HooksMode, InterfaceStyle, TagStyle, TypeImpl};
 use quote::quote;
 use typify::{Type, TypeSpace};
@@ -21,12 +20,17 @@ pub const DATE_TIME_TYPE: &str = "::chrono::DateTime<::chrono::FixedOffset>";
 pub struct Backend {
     generator: Generator,
     /// The module holding the types and the inner client.
-    pub tokens: TokenStream,
+    file: syn::File,
     /// The signature of each operation method, in document order.
     pub methods: Vec<syn::Signature>,
 }
 
 impl Backend {
+    /// The module holding the types and the inner client.
+    pub fn into_file(self) -> syn::File {
+        self.file
+    }
+
     /// The types the backend generated.
     pub fn type_space(&self) -> &TypeSpace {
         self.generator.get_type_space()
@@ -145,7 +149,6 @@ pub fn run(api: &Api) -> Result<Backend, Vec<Problem>> {
     for method in client_methods(&mut file) {
         drop_api_version_header(method);
     }
-    let tokens = quote! { #file };
     let methods = file
         .items
         .iter()
@@ -163,7 +166,7 @@ pub fn run(api: &Api) -> Result<Backend, Vec<Problem>> {
         .collect();
     Ok(Backend {
         generator,
-        tokens,
+        file,
         methods,
     })
 }

@@ -31,6 +31,13 @@ pub enum Emitted {
         /// The file's items.
         tokens: TokenStream,
     },
+    /// A Rust source file, already parsed.
+    Parsed {
+        /// Path inside the crate.
+        path: String,
+        /// The file's attributes and items.
+        file: Box<syn::File>,
+    },
     /// A text file, complete but for the header.
     Text {
         /// Path inside the crate.
@@ -64,14 +71,6 @@ pub fn emit(api: &Api, options: &Options) -> Result<Vec<Emitted>, Vec<Problem>> 
         return Err(problems);
     }
 
-    let backend_tokens = &backend.tokens;
-    let backend_file = quote! {
-        #![allow(dead_code, reason = "the backend emits constructors and re-exports the client does not use")]
-        #![allow(clippy::all, reason = "the backend's code follows its own style")]
-        #![allow(missing_docs, reason = "a spec need not describe every property and enum value")]
-        #![allow(rustdoc::broken_intra_doc_links, reason = "descriptions are the spec's text, not rustdoc")]
-        #backend_tokens
-    };
     let module = |path: &str, doc: &str, tokens: TokenStream| {
         let doc = doc_lines(doc.trim(), true);
         Emitted::Rust {
@@ -81,10 +80,30 @@ pub fn emit(api: &Api, options: &Options) -> Result<Vec<Emitted>, Vec<Problem>> 
     };
     let programs = example_programs(api, &crate_ident);
     let summary = summary::emit(api, &backend);
+    let manifest = manifest(api, options, &backend);
+
+    // The backend's file is the largest by far; it stays parsed, as the backend stage
+    // left it, rather than going back to tokens for the formatter to parse again.
+    let mut backend_file = backend.into_file();
+    let attributes = quote! {
+        //! The types and the inner client, emitted by the backend.
+        #![allow(dead_code, reason = "the backend emits constructors and re-exports the client does not use")]
+        #![allow(clippy::all, reason = "the backend's code follows its own style")]
+        #![allow(missing_docs, reason = "a spec need not describe every property and enum value")]
+        #![allow(rustdoc::broken_intra_doc_links, reason = "descriptions are the spec's text, not rustdoc")]
+    };
+    let attributes: syn::File = syn::parse2(attributes).map_err(|error| {
+        vec![Problem::new(
+            "#",
+            format!("the backend file's attributes do not parse: {error}"),
+        )]
+    })?;
+    backend_file.attrs.splice(0..0, attributes.attrs);
+
     let mut files = vec![
         Emitted::Text {
             path: "Cargo.toml",
-            text: manifest(api, options, &backend),
+            text: manifest,
         },
         Emitted::Text {
             path: "api.txt",
@@ -100,11 +119,10 @@ pub fn emit(api: &Api, options: &Options) -> Result<Vec<Emitted>, Vec<Problem>> 
             path: "src/lib.rs".to_owned(),
             tokens: lib(api, &crate_ident),
         },
-        module(
-            "src/backend.rs",
-            " The types and the inner client, emitted by the backend.",
-            backend_file,
-        ),
+        Emitted::Parsed {
+            path: "src/backend.rs".to_owned(),
+            file: Box::new(backend_file),
+        },
         module(
             "src/client.rs",
             " The client: settings, authentication and one method per operation.",
