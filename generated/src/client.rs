@@ -417,27 +417,24 @@ impl Client {
         Validate::validate(body)?;
         let inner = &self.inner;
         let attempt = move || inner.create_contact(body);
-        let (result, exchange) = {
+        let (mut result, mut exchange) = {
             let mut call = std::pin::pin!(transport::recorded(attempt(), 1));
             let result = call.as_mut().await;
             (result, transport::finished(call))
         };
-        let (result, exchange) = match exchange.failure {
-            Some(_) => {
-                Box::pin(
-                        transport::retried(
-                            inner,
-                            "create_contact",
-                            false,
-                            attempt,
-                            result,
-                            exchange,
-                        ),
-                    )
-                    .await
-            }
-            None => (result, exchange),
-        };
+        if exchange.failure.is_some() {
+            (result, exchange) = Box::pin(
+                    transport::retried(
+                        inner,
+                        "create_contact",
+                        false,
+                        attempt,
+                        result,
+                        exchange,
+                    ),
+                )
+                .await;
+        }
         match result {
             Ok(_) if exchange.too_large => Err(Error::too_large(&exchange)),
             Ok(value) => Ok(transport::with_headers(value, exchange)),

@@ -247,7 +247,10 @@ impl ClientHooks<Shared> for backend::Client {
             "request", operation = info.operation_id, method = % request.method(), path =
             request.url().path(),
         );
-        let sending = span.in_scope(|| send(self.client(), request));
+        let sending = {
+            let _entered = span.enter();
+            send(self.client(), request)
+        };
         sending.instrument(span)
     }
 }

@@ -703,9 +703,9 @@ fn send_call(
             if generic_types.iter().any(|generic| path.path.is_ident(*generic)))
     });
     // The call's future ends with the block, so that what follows can take its place.
-    let first_attempt = |call: TokenStream| {
+    let first_attempt = |call: TokenStream, binding: TokenStream| {
         quote! {
-            let (result, exchange) = {
+            let (#binding result, #binding exchange) = {
                 let mut call = std::pin::pin!(transport::recorded(#call, 1));
                 let result = call.as_mut().await;
                 (result, transport::finished(call))
@@ -713,7 +713,10 @@ fn send_call(
         }
     };
     if streams_a_body {
-        return first_attempt(quote! { self.inner.#name(#(#arguments),*) });
+        return first_attempt(
+            quote! { self.inner.#name(#(#arguments),*) },
+            TokenStream::new(),
+        );
     }
 
     let per_attempt: Vec<TokenStream> = typed
@@ -731,7 +734,7 @@ fn send_call(
         .then(|| quote! {
             #[allow(clippy::clone_on_copy, reason = "each attempt takes its own copy of the arguments passed by value")]
         });
-    let first = first_attempt(quote! { attempt() });
+    let first = first_attempt(quote! { attempt() }, quote! { mut });
     let operation_id = name.to_string();
     let idempotent = super::transport::is_idempotent(&operation.http_method);
     quote! {
@@ -739,10 +742,9 @@ fn send_call(
         #copies
         let attempt = move || inner.#name(#(#per_attempt),*);
         #first
-        let (result, exchange) = match exchange.failure {
-            Some(_) => Box::pin(transport::retried(inner, #operation_id, #idempotent, attempt, result, exchange)).await,
-            None => (result, exchange),
-        };
+        if exchange.failure.is_some() {
+            (result, exchange) = Box::pin(transport::retried(inner, #operation_id, #idempotent, attempt, result, exchange)).await;
+        }
     }
 }
 

@@ -281,7 +281,10 @@ pub fn emit(api: &Api) -> TokenStream {
                     method = %request.method(),
                     path = request.url().path(),
                 );
-                let sending = span.in_scope(|| send(self.client(), request));
+                let sending = {
+                    let _entered = span.enter();
+                    send(self.client(), request)
+                };
                 sending.instrument(span)
             }
         }
