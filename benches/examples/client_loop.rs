@@ -6,18 +6,23 @@
 //! cargo build --release -p linq-benches --example client_loop
 //! valgrind --tool=callgrind target/release/examples/client_loop generated 2000
 //! valgrind --tool=callgrind target/release/examples/client_loop handwritten 2000
+//! valgrind --tool=callgrind target/release/examples/client_loop lean 2000
 //! target/release/examples/client_loop alternate 40000
+//! target/release/examples/client_loop alternate-lean 40000
 //! ```
 //!
 //! The difference of the two instruction counts, divided by N, is what the generated
-//! client adds to each request (the server's share is the same in both). `none` runs
-//! everything but the requests, to measure the fixed cost of start-up.
+//! client adds to each request (the server's share is the same in both). `lean` is the
+//! hand-written call through a reqwest client whose own retry layer is off, as the
+//! generated client's is: the leanest reqwest call there is. `none` runs everything but
+//! the requests, to measure the fixed cost of start-up.
 //!
 //! Without a profiler each run prints the wall time per request and, on Linux, the time
 //! the client's thread spent on a CPU per request (from `/proc/thread-self/schedstat`).
 //! `alternate` sends N requests of each kind in rounds of 200, switching between the two
 //! every round, and prints the median of the rounds' ratios: a change of load on the
-//! machine then weighs on both sides alike.
+//! machine then weighs on both sides alike. `alternate-lean` does the same against
+//! `lean`.
 
 use std::time::{Duration, Instant};
 
@@ -28,7 +33,8 @@ use linq_partner_v2::{
 };
 use reqwest::header::{ACCEPT, HeaderValue};
 
-const USAGE: &str = "usage: client_loop generated|handwritten|none|alternate REQUESTS";
+const USAGE: &str =
+    "usage: client_loop generated|handwritten|lean|none|alternate|alternate-lean REQUESTS";
 
 /// Requests of one kind in a row, in `alternate`.
 const ROUND: u32 = 200;
@@ -36,6 +42,7 @@ const ROUND: u32 = 200;
 struct Clients {
     generated: Client,
     handwritten: reqwest::Client,
+    lean: reqwest::Client,
     url: String,
     body: CreateContactRequest,
 }
@@ -49,9 +56,13 @@ impl Clients {
                 .await
                 .unwrap()
                 .into_inner(),
-            "handwritten" => {
-                let response = self
-                    .handwritten
+            "handwritten" | "lean" => {
+                let client = if variant == "lean" {
+                    &self.lean
+                } else {
+                    &self.handwritten
+                };
+                let response = client
                     .post(&self.url)
                     .header(ACCEPT, "application/json")
                     .header(TOKEN_HEADER, HeaderValue::from_static("bench-token"))
@@ -97,16 +108,22 @@ fn main() {
         .base_url(server.base_url())
         .build()
         .expect("the client builds");
-    let handwritten = reqwest::Client::builder()
-        .timeout(DEFAULT_TIMEOUT)
-        .connect_timeout(DEFAULT_CONNECT_TIMEOUT)
-        .user_agent(USER_AGENT)
-        .redirect(reqwest::redirect::Policy::none())
+    let settings = || {
+        reqwest::Client::builder()
+            .timeout(DEFAULT_TIMEOUT)
+            .connect_timeout(DEFAULT_CONNECT_TIMEOUT)
+            .user_agent(USER_AGENT)
+            .redirect(reqwest::redirect::Policy::none())
+    };
+    let handwritten = settings().build().expect("the HTTP client builds");
+    let lean = settings()
+        .retry(reqwest::retry::never().max_retries_per_request(0))
         .build()
         .expect("the HTTP client builds");
     let clients = Clients {
         generated,
         handwritten,
+        lean,
         url: format!("{}{CREATE_CONTACT_PATH}", server.base_url()),
         body: examples::create_contact_without_owner(),
     };
@@ -114,7 +131,12 @@ fn main() {
     let per_request = |total: Duration, count: u32| total.as_secs_f64() * 1e6 / f64::from(count);
     match variant.as_str() {
         "none" => {}
-        "alternate" => {
+        "alternate" | "alternate-lean" => {
+            let baseline = if variant == "alternate" {
+                "handwritten"
+            } else {
+                "lean"
+            };
             let rounds = (requests / ROUND).max(1);
             let mut wall_ratios = Vec::new();
             let mut cpu_ratios = Vec::new();
@@ -122,17 +144,17 @@ fn main() {
             runtime.block_on(async {
                 // One round of each first, to open the connections.
                 clients.run("generated", ROUND).await;
-                clients.run("handwritten", ROUND).await;
+                clients.run(baseline, ROUND).await;
                 for round in 0..rounds {
                     // Which goes first changes every round.
                     let order = if round % 2 == 0 {
-                        ["generated", "handwritten"]
+                        ["generated", baseline]
                     } else {
-                        ["handwritten", "generated"]
+                        [baseline, "generated"]
                     };
                     let mut measured = [(Duration::ZERO, None); 2];
                     for variant in order {
-                        let index = usize::from(variant == "handwritten");
+                        let index = usize::from(variant == baseline);
                         measured[index] = clients.run(variant, ROUND).await;
                         totals[index] += measured[index].0;
                     }
@@ -145,8 +167,8 @@ fn main() {
             });
             let count = rounds * ROUND;
             eprintln!(
-                "alternate: {rounds} rounds of {ROUND} requests each; per request: generated \
-                 {:.2} µs, handwritten {:.2} µs (wall); median ratio generated / handwritten: \
+                "{variant}: {rounds} rounds of {ROUND} requests each; per request: generated \
+                 {:.2} µs, {baseline} {:.2} µs (wall); median ratio generated / {baseline}: \
                  {:.3} wall, {} CPU of the client's thread",
                 per_request(totals[0], count),
                 per_request(totals[1], count),
