@@ -62,12 +62,13 @@ impl Problems {
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     /// The spec file could not be read.
-    #[error("cannot read spec {path}: {source}")]
+    #[error("cannot read spec {path}: {cause}")]
     Read {
         /// The spec file.
         path: PathBuf,
-        /// Why reading failed.
-        source: std::io::Error,
+        /// Why reading failed. The message already says it, so it is not also the
+        /// error's `source()`: a printed chain would repeat it.
+        cause: std::io::Error,
     },
 
     /// The file is not YAML or JSON at all.
@@ -108,12 +109,12 @@ pub enum Error {
     CrateName(String),
 
     /// An output file could not be read, written or removed.
-    #[error("cannot write {path}: {source}")]
+    #[error("cannot write {path}: {cause}")]
     Write {
         /// The file.
         path: PathBuf,
-        /// Why it failed.
-        source: std::io::Error,
+        /// Why it failed (in the message, and for that reason not the `source()`).
+        cause: std::io::Error,
     },
 }
 

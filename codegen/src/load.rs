@@ -16,9 +16,9 @@ pub struct Source {
 
 /// Reads and parses the spec at `path`.
 pub fn load(path: &Path) -> Result<Source, Error> {
-    let text = std::fs::read_to_string(path).map_err(|source| Error::Read {
+    let text = std::fs::read_to_string(path).map_err(|cause| Error::Read {
         path: path.to_owned(),
-        source,
+        cause,
     })?;
     parse(path, &text)
 }

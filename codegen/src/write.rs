@@ -41,7 +41,7 @@ pub fn write(out: &Path, files: &[OutputFile], mode: Mode) -> Result<Changes, Er
         let current = match std::fs::read(&path) {
             Ok(bytes) => Some(bytes),
             Err(error) if error.kind() == std::io::ErrorKind::NotFound => None,
-            Err(source) => return Err(Error::Write { path, source }),
+            Err(cause) => return Err(Error::Write { path, cause }),
         };
         if current.as_deref() != Some(file.contents.as_bytes()) {
             changes.stale.push(path);
@@ -56,9 +56,9 @@ pub fn write(out: &Path, files: &[OutputFile], mode: Mode) -> Result<Changes, Er
             }
         }
         for path in &changes.extra {
-            std::fs::remove_file(path).map_err(|source| Error::Write {
+            std::fs::remove_file(path).map_err(|cause| Error::Write {
                 path: path.clone(),
-                source,
+                cause,
             })?;
         }
     }
@@ -82,19 +82,19 @@ fn extra_in(source_dir: &Path, generated: &BTreeSet<PathBuf>) -> Result<Vec<Path
     let entries = match std::fs::read_dir(&source_dir) {
         Ok(entries) => entries,
         Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
-        Err(source) => {
+        Err(cause) => {
             return Err(Error::Write {
                 path: source_dir,
-                source,
+                cause,
             });
         }
     };
     let mut extra = Vec::new();
     for entry in entries {
         let path = entry
-            .map_err(|source| Error::Write {
+            .map_err(|cause| Error::Write {
                 path: source_dir.clone(),
-                source,
+                cause,
             })?
             .path();
         if path.extension().is_some_and(|extension| extension == "rs") && !generated.contains(&path)
@@ -107,9 +107,9 @@ fn extra_in(source_dir: &Path, generated: &BTreeSet<PathBuf>) -> Result<Vec<Path
 
 /// Writes `contents` to a temporary file beside `path`, then renames it over `path`.
 fn replace(path: &Path, contents: &[u8]) -> Result<(), Error> {
-    let error = |source| Error::Write {
+    let error = |cause| Error::Write {
         path: path.to_owned(),
-        source,
+        cause,
     };
     let dir = path.parent().unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir).map_err(error)?;
