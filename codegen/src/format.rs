@@ -1,5 +1,5 @@
-//! Format stage: renders emitted token streams as rustfmt-style source and puts the
-//! generated-file header on every file.
+//! Format stage: renders emitted token streams and parsed files as rustfmt-style source
+//! and puts the generated-file header on every file.
 
 use crate::Options;
 use crate::emit::Emitted;
@@ -24,26 +24,27 @@ pub fn format(files: Vec<Emitted>, options: &Options) -> Result<Vec<OutputFile>,
                     file: path.clone(),
                     message: error.to_string(),
                 })?;
-                let body = space_out(&prettyplease::unparse(&parsed));
-                Ok(OutputFile {
-                    path,
-                    contents: format!("{}{body}", header("//", options)),
-                })
+                Ok(rust_file(path, &parsed, options))
             }
-            Emitted::Parsed { path, file } => Ok(OutputFile {
-                path,
-                contents: format!(
-                    "{}{}",
-                    header("//", options),
-                    space_out(&prettyplease::unparse(&file))
-                ),
-            }),
+            Emitted::Parsed { path, file } => Ok(rust_file(path, &file, options)),
             Emitted::Text { path, text } => Ok(OutputFile {
                 path: path.to_owned(),
                 contents: format!("{}{text}", header("#", options)),
             }),
         })
         .collect()
+}
+
+/// A Rust source file: the header, then `file` formatted.
+fn rust_file(path: String, file: &syn::File, options: &Options) -> OutputFile {
+    OutputFile {
+        path,
+        contents: format!(
+            "{}{}",
+            header("//", options),
+            space_out(&prettyplease::unparse(file))
+        ),
+    }
 }
 
 /// Puts a blank line between consecutive items of a module or an `impl` block, which

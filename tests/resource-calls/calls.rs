@@ -242,21 +242,20 @@ async fn defaults_of_optional_parameters_are_sent() {
 async fn a_retry_sends_the_same_parameters_again() {
     let server = MockServer::start().await;
     // Each attempt builds its request afresh from the arguments; both must carry them.
-    Mock::given(method("GET"))
-        .and(path("/contacts"))
-        .and(query_param("page", "3"))
-        .and(query_param("q", "ada"))
-        .and(header("X-Trace", "t-2"))
+    let with_the_parameters = || {
+        Mock::given(method("GET"))
+            .and(path("/contacts"))
+            .and(query_param("page", "3"))
+            .and(query_param("q", "ada"))
+            .and(header("X-Trace", "t-2"))
+    };
+    with_the_parameters()
         .respond_with(ResponseTemplate::new(503))
         .up_to_n_times(1)
         .expect(1)
         .mount(&server)
         .await;
-    Mock::given(method("GET"))
-        .and(path("/contacts"))
-        .and(query_param("page", "3"))
-        .and(query_param("q", "ada"))
-        .and(header("X-Trace", "t-2"))
+    with_the_parameters()
         .respond_with(ResponseTemplate::new(200).set_body_json(page(&[5], 3, 3)))
         .expect(1)
         .mount(&server)

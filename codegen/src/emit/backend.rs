@@ -213,27 +213,40 @@ fn drop_api_version_header(method: &mut syn::ImplItemFn) {
         let syn::Expr::Call(call) = &mut *init.expr else {
             continue;
         };
-        let makes_header_map = matches!(&*call.func, syn::Expr::Path(path)
-            if path.path.segments.iter().map(|segment| segment.ident.to_string()).collect::<Vec<_>>().ends_with(&["HeaderMap".to_owned(), "with_capacity".to_owned()]));
-        if let (
-            true,
-            Some(syn::Expr::Lit(syn::ExprLit {
-                lit: syn::Lit::Int(capacity),
-                ..
-            })),
-        ) = (makes_header_map, call.args.first_mut())
-        {
-            let fewer = capacity
-                .base10_parse::<usize>()
-                .unwrap_or(1)
-                .saturating_sub(1);
-            *capacity = syn::LitInt::new(&format!("{fewer}usize"), capacity.span());
-            // With nothing left to append, the map is never changed.
-            if let (0, syn::Pat::Ident(binding)) = (fewer, &mut local.pat) {
-                binding.mutability = None;
-            }
+        if !makes_header_map(&call.func) {
+            continue;
+        }
+        let Some(syn::Expr::Lit(syn::ExprLit {
+            lit: syn::Lit::Int(capacity),
+            ..
+        })) = call.args.first_mut()
+        else {
+            continue;
+        };
+        let fewer = capacity
+            .base10_parse::<usize>()
+            .unwrap_or(1)
+            .saturating_sub(1);
+        *capacity = syn::LitInt::new(&format!("{fewer}usize"), capacity.span());
+        // With nothing left to append, the map is never changed.
+        if let (0, syn::Pat::Ident(binding)) = (fewer, &mut local.pat) {
+            binding.mutability = None;
         }
     }
+}
+
+/// Whether `function` is `…::HeaderMap::with_capacity`.
+fn makes_header_map(function: &syn::Expr) -> bool {
+    let syn::Expr::Path(path) = function else {
+        return false;
+    };
+    let mut segments = path.path.segments.iter().rev();
+    segments
+        .next()
+        .is_some_and(|last| last.ident == "with_capacity")
+        && segments
+            .next()
+            .is_some_and(|type_name| type_name.ident == "HeaderMap")
 }
 
 /// Whether `statement` is `header_map.append(HeaderName::from_static("api-version"), …);`.

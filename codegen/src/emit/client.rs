@@ -730,7 +730,9 @@ fn send_call(
             }
         })
         .collect();
-    let copies = (per_attempt.len() > typed.iter().filter(|argument| is_borrowed(&argument.ty)).count())
+    let copies = typed
+        .iter()
+        .any(|argument| !is_borrowed(&argument.ty))
         .then(|| quote! {
             #[allow(clippy::clone_on_copy, reason = "each attempt takes its own copy of the arguments passed by value")]
         });
